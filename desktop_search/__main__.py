@@ -1,0 +1,5 @@
+"""Allow `python -m desktop_search`."""
+
+from desktop_search.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""The `desktop-search` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import TextIO
+
+from desktop_search import __version__
+from desktop_search.core.libraries import DEFAULT_LIBRARY
+from desktop_search.core.search import MODES, SearchOptions
+from desktop_search.core.snippets import Snippet, mark
+from desktop_search.errors import UserError
+from desktop_search.records import Hit, LibraryStatus, Progress
+from desktop_search.services import Services, build_services
+from desktop_search.settings import Settings, resolve_home
+
+log = logging.getLogger("desktop_search")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="desktop-search", description="Private, offline search of your own folders.")
+    p.add_argument("--home", metavar="DIR", help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the model runs")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = sub.add_parser("add", help="add folders to a library")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    add.add_argument("--library", default=DEFAULT_LIBRARY)
+    add.add_argument("--model", help="model for a new library (see README)")
+
+    index = sub.add_parser("index", help="bring the index up to date and exit")
+    index.add_argument("--library", help="only this library (default: all)")
+    index.add_argument("--retry-failed", action="store_true", help="look again at files that failed")
+
+    search = sub.add_parser("search", help="search the index")
+    search.add_argument("query")
+    search.add_argument("--library", help="only this library (default: all)")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--mode", choices=MODES, default="hybrid")
+    search.add_argument("--json", action="store_true", help="print a JSON list")
+
+    status = sub.add_parser("status", help="libraries, folders, counts and failed files")
+    status.add_argument("--library")
+    status.add_argument("--json", action="store_true")
+
+    remove = sub.add_parser("remove", help="stop indexing a folder and drop its data")
+    remove.add_argument("path")
+    remove.add_argument("--library", default=DEFAULT_LIBRARY)
+
+    sub.add_parser("gui", help="open the desktop window")
+    return p
+
+
+def _when(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+
+
+def _progress_bar(progress: Iterator[Progress], out: TextIO) -> list[Progress]:
+    """Show progress on a terminal (quiet otherwise); returns each library's final report."""
+    finals: list[Progress] = []
+    bar = None
+    show = out.isatty()
+    for p in progress:
+        if p.phase == "scan" and show:
+            from tqdm import tqdm
+
+            if bar is not None:
+                bar.close()
+            bar = tqdm(total=0, desc=f"{p.library}: scanning", unit="chunk", file=out, dynamic_ncols=True)
+        elif p.phase == "index" and bar is not None:
+            bar.total = p.chunks_total
+            bar.n = p.chunks_done
+            bar.set_description(f"{p.library}: {p.files_done}/{p.files_total} files", refresh=False)
+            bar.set_postfix_str(f"{p.chunks_per_s:.1f} chunks/s", refresh=False)
+            bar.refresh()
+        elif p.phase == "done":
+            finals.append(p)
+    if bar is not None:
+        bar.close()
+    return finals
+
+
+def cmd_index(services: Services, args: argparse.Namespace) -> int:
+    indexer = services.indexer()
+    cancel = threading.Event()
+    libraries = services.libraries.select(args.library)
+    if not libraries:
+        raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
+
+    def runs() -> Iterator[Progress]:
+        for library in libraries:
+            yield from indexer.run(library, cancel=cancel, retry_failed=args.retry_failed)
+
+    try:
+        finals = _progress_bar(runs(), sys.stderr)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("Interrupted; the index is consistent and the next run continues.", file=sys.stderr)
+        return 130
+    for p in finals:
+        for message in p.messages:
+            print(f"warning: {message}", file=sys.stderr)
+        print(f"{p.library}: {p.files_done} files looked at, {p.chunks_done} chunks embedded, {p.failed} failed.")
+    return 0
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "path": hit.path,
+        "score": round(hit.score, 6),
+        "snippet": mark(Snippet(hit.snippet, hit.highlights)),
+        "page": hit.page,
+        "start": hit.start,
+        "end": hit.end,
+        "library": hit.library,
+        "kind": hit.kind,
+        "modified": datetime.fromtimestamp(hit.mtime_ns / 1e9).isoformat(timespec="seconds"),
+    }
+
+
+def cmd_search(services: Services, args: argparse.Namespace) -> int:
+    libraries = services.libraries.select(args.library)
+    hits = services.searcher().search(args.query, libraries, SearchOptions(mode=args.mode, limit=args.limit))
+    if args.json:
+        print(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("No results." + ("" if args.mode == "keyword" else " Try other words, or --mode keyword."))
+        return 0
+    bold, plain = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    for n, hit in enumerate(hits, start=1):
+        page = f"  page {hit.page}" if hit.page else ""
+        print(f"{n}. {hit.path}{page}  (score {hit.score:.4f})")
+        print(f"   {mark(Snippet(hit.snippet, hit.highlights), bold, plain)}")
+    return 0
+
+
+def _status_json(s: LibraryStatus) -> dict[str, object]:
+    return {
+        "library": s.name,
+        "model": s.model_id,
+        "folders": list(s.folders),
+        "files": s.files,
+        "chunks": s.chunks,
+        "embedded": s.embedded,
+        "pending": s.pending,
+        "failed": s.failed,
+        "skipped": s.skipped,
+        "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
+        "last_indexed": datetime.fromtimestamp(s.last_indexed_at).isoformat() if s.last_indexed_at else None,
+    }
+
+
+def cmd_status(services: Services, args: argparse.Namespace) -> int:
+    statuses = services.libraries.status(args.library)
+    if args.json:
+        print(json.dumps([_status_json(s) for s in statuses], indent=2, ensure_ascii=False))
+        return 0
+    if not statuses:
+        print("No libraries yet. Add a folder: desktop-search add PATH")
+    for s in statuses:
+        print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}")
+        print(f"  folders: {', '.join(s.folders) or 'none'}")
+        print(f"  files: {s.files} indexed, {s.failed} failed, {s.skipped} skipped")
+        print(f"  chunks: {s.chunks} ({s.embedded} embedded, {s.pending} waiting)")
+        for f in s.failed_files:
+            print(f"  failed: {f.path}: {f.error}")
+    return 0
+
+
+def cmd_add(services: Services, args: argparse.Namespace) -> int:
+    for message in services.libraries.add_folders(args.paths, args.library, args.model):
+        print(message)
+    print("Run `desktop-search index` to index it.")
+    return 0
+
+
+def cmd_remove(services: Services, args: argparse.Namespace) -> int:
+    print(services.libraries.remove_folder(args.path, args.library))
+    return 0
+
+
+def cmd_gui(services: Services, args: argparse.Namespace) -> int:
+    print("The desktop window is not part of this version yet; use the commands (desktop-search --help).")
+    return 0
+
+
+COMMANDS = {
+    "add": cmd_add,
+    "index": cmd_index,
+    "search": cmd_search,
+    "status": cmd_status,
+    "remove": cmd_remove,
+    "gui": cmd_gui,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.load(resolve_home(args.home))
+    if args.device:
+        settings = settings.with_changes(device=args.device)
+    try:
+        services = build_services(settings)
+        try:
+            return COMMANDS[args.command or "gui"](services, args)
+        finally:
+            services.close()
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""The application core: libraries, scanning, extraction, chunking, indexing and search. No Qt here."""

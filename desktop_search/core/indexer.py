@@ -1,0 +1,325 @@
+"""Bringing a library's index up to date: scan, extract and chunk in a producer, embed and write here."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_search.core.chunking import chunk_text
+from desktop_search.core.extract import Extracted, ExtractionFailed, detect_kind, extract_bytes
+from desktop_search.core.scanner import Exclusions, ScannedFile, scan
+from desktop_search.embed.base import Embedder
+from desktop_search.records import ChunkSpan, LibraryRecord, Progress, SpaceRecord
+from desktop_search.storage import Store
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_S = 0.1
+QUEUE_DEPTH = 16  # extracted files waiting for the writer: bounds memory while the model is busy
+
+
+@dataclass(frozen=True)
+class IndexLimits:
+    max_file_bytes: int = 256 * 1024 * 1024
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage in one run; extraction and chunking overlap embedding."""
+
+    scan: float = 0.0
+    read: float = 0.0
+    extract: float = 0.0
+    chunk: float = 0.0
+    embed: float = 0.0
+    write: float = 0.0
+    chunks_embedded: int = 0
+    tokens_embedded: int = 0
+
+
+@dataclass(frozen=True)
+class _New:
+    file: ScannedFile
+    content_hash: str
+    extracted: Extracted
+    spans: list[ChunkSpan]
+
+
+@dataclass(frozen=True)
+class _Known:
+    file: ScannedFile
+    content_hash: str
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class _Failed:
+    file: ScannedFile
+    status: str
+    reason: str
+    kind: str | None = None
+
+
+_DONE = object()
+
+
+def _describe_os_error(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+@dataclass
+class _Producer:
+    """Reads, hashes, extracts and chunks files in its own thread, feeding a bounded queue."""
+
+    work: list[ScannedFile]
+    known: set[str]
+    embedder: Embedder
+    limits: IndexLimits
+    cancel: threading.Event
+    times: StageTimes
+    out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
+
+    def run(self) -> None:
+        try:
+            for item in self.work:
+                if self.cancel.is_set():
+                    break
+                self.out.put(self._one(item))
+        finally:
+            self.out.put(_DONE)
+
+    def _one(self, item: ScannedFile) -> object:
+        path = Path(item.path)
+        if item.size > self.limits.max_file_bytes:
+            mb = self.limits.max_file_bytes // (1024 * 1024)
+            return _Failed(item, "skipped", f"larger than the {mb} MB limit")
+        t0 = time.perf_counter()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return _Failed(item, "failed", f"cannot read: {_describe_os_error(exc)}")
+        content_hash = hashlib.blake2b(data, digest_size=20).hexdigest()
+        t1 = time.perf_counter()
+        self.times.read += t1 - t0
+        if content_hash in self.known:
+            return _Known(item, content_hash, detect_kind(path, data[:8192]))
+        try:
+            extracted = extract_bytes(data, path)
+        except ExtractionFailed as exc:
+            return _Failed(item, exc.status, exc.reason)
+        except Exception as exc:  # a bug in an extractor must not stop the run; it is logged with its traceback
+            log.exception("extracting %s failed", item.path)
+            return _Failed(item, "failed", f"extraction error: {exc!r}")
+        t2 = time.perf_counter()
+        spans = chunk_text(
+            extracted.text,
+            self.embedder.tokenizer,
+            self.embedder.chunk_tokens,
+            self.embedder.chunk_overlap,
+            extracted.page_starts,
+        )
+        self.times.extract += t2 - t1
+        self.times.chunk += time.perf_counter() - t2
+        self.known.add(content_hash)
+        return _New(item, content_hash, extracted, spans)
+
+
+class Indexer:
+    """Owns the write connection and the model for one run; yields Progress between units of work."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder_for: Callable[[str], Embedder],
+        data_dir: Path | None = None,
+        limits: IndexLimits | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder_for = embedder_for
+        self.data_dir = data_dir
+        self.limits = limits or IndexLimits()
+        self.times = StageTimes()
+
+    def run(
+        self, library: LibraryRecord, *, cancel: threading.Event | None = None, retry_failed: bool = False
+    ) -> Iterator[Progress]:
+        cancel = cancel or threading.Event()
+        yield Progress(library.name, "scan")
+        work, gone, messages = self._reconcile(library, retry_failed)
+        embedder = self.embedder_for(library.model_id)
+        space = self._space(library, embedder)
+        stop = threading.Event()
+        producer = _Producer(work, self.store.known_hashes(library.id), embedder, self.limits, stop, self.times)
+        thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
+        thread.start()
+        try:
+            yield from self._pipeline(library, embedder, space, producer, (len(work), gone), messages, cancel)
+        finally:
+            stop.set()
+            while thread.is_alive():  # unblock a producer waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    producer.out.get(timeout=0.1)
+            thread.join()
+
+    def _reconcile(
+        self, library: LibraryRecord, retry_failed: bool
+    ) -> tuple[list[ScannedFile], list[str], tuple[str, ...]]:
+        """Compare disk with the index: the files to look at, the files gone, and messages for the user."""
+        t0 = time.perf_counter()
+        exclusions = Exclusions(library.exclusions, self.data_dir)
+        found = scan(self.store.roots(library.id), exclusions)
+        known = self.store.file_states(library.id)
+        missing_roots = tuple(found.missing_roots)
+        gone = [
+            path
+            for path in known
+            if path not in found.files and not any(path.startswith(r.rstrip("/") + "/") for r in missing_roots)
+        ]
+        work = []
+        for path, item in found.files.items():
+            state = known.get(path)
+            unchanged = state is not None and (state.size, state.mtime_ns) == (item.size, item.mtime_ns)
+            if not unchanged or (retry_failed and state is not None and state.status == "failed"):
+                work.append(item)
+        self.times.scan += time.perf_counter() - t0
+        messages = [f"folder not found, keeping its index: {r}" for r in missing_roots]
+        messages += [f"cannot read {path}: {reason}" for path, reason in found.errors]
+        return work, gone, tuple(messages)
+
+    def _space(self, library: LibraryRecord, embedder: Embedder) -> SpaceRecord:
+        space = self.store.active_space(library.id)
+        if space is not None and (space.model_id, space.revision) == (embedder.model_id, embedder.revision):
+            return space
+        new = self.store.create_space(
+            library.id, embedder.model_id, embedder.revision, embedder.chunker_key, embedder.dim
+        )
+        if space is not None:
+            self.store.retire_space(space)
+        return new
+
+    def _pipeline(
+        self,
+        library: LibraryRecord,
+        embedder: Embedder,
+        space: SpaceRecord,
+        producer: _Producer,
+        files: tuple[int, list[str]],
+        messages: tuple[str, ...],
+        cancel: threading.Event,
+    ) -> Iterator[Progress]:
+        files_total, gone = files
+        files_done = failed = chunks_done = 0
+        pending = self.store.pending_count(space.id)
+        producing = True
+        started = last_report = time.monotonic()
+        current = ""
+        while (producing or pending) and not cancel.is_set():
+            try:
+                item = producer.out.get(timeout=0.2) if producing and not pending else producer.out.get_nowait()
+            except queue.Empty:
+                item = None
+            if item is _DONE:
+                producing = False
+                # Deletions wait until every new file is stored, so a moved file links to its old content.
+                for path in gone:
+                    self.store.delete_file(library.id, path)
+            elif item is not None:
+                added, ok = self._write(library, item)
+                pending += added
+                files_done += 1
+                failed += 0 if ok else 1
+                current = item.file.path  # type: ignore[attr-defined]
+            elif pending:
+                done = self._embed_batch(embedder, space)
+                chunks_done += done
+                pending = self.store.pending_count(space.id)
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_INTERVAL_S or not (producing or pending):
+                last_report = now
+                rate = chunks_done / (now - started) if now > started else 0.0
+                yield Progress(
+                    library.name,
+                    "index",
+                    files_done,
+                    files_total,
+                    chunks_done,
+                    chunks_done + pending,
+                    rate,
+                    pending / rate if rate else None,
+                    current,
+                    failed,
+                    messages,
+                )
+        if not cancel.is_set():
+            self.store.set_last_indexed(library.id, time.time())
+            yield Progress(
+                library.name, "done", files_done, files_total, chunks_done, chunks_done, 0.0, 0.0, "", failed, messages
+            )
+
+    def _write(self, library: LibraryRecord, item: object) -> tuple[int, bool]:
+        """Store one producer result in its own transaction; returns (chunks queued, success)."""
+        t0 = time.perf_counter()
+        try:
+            if isinstance(item, _New):
+                f = item.file
+                self.store.store_content(
+                    library.id,
+                    f.root_id,
+                    f.path,
+                    f.size,
+                    f.mtime_ns,
+                    item.extracted.kind,
+                    content_hash=item.content_hash,
+                    text=item.extracted.text,
+                    page_starts=item.extracted.page_starts,
+                    chunker=self.embedder_for(library.model_id).chunker_key,
+                    spans=item.spans,
+                )
+                return len(item.spans), True
+            if isinstance(item, _Known):
+                f = item.file
+                if self.store.link_file(
+                    library.id, f.root_id, f.path, f.size, f.mtime_ns, item.kind, item.content_hash
+                ):
+                    return 0, True
+                # Its content vanished meanwhile; an impossible mtime makes the next run look again.
+                self.store.record_unindexed_file(
+                    library.id,
+                    f.root_id,
+                    f.path,
+                    f.size,
+                    -1,
+                    item.kind,
+                    "failed",
+                    "changed while indexing; will be retried",
+                )
+                return 0, False
+            assert isinstance(item, _Failed)
+            f = item.file
+            self.store.record_unindexed_file(
+                library.id, f.root_id, f.path, f.size, f.mtime_ns, item.kind, item.status, item.reason
+            )
+            return 0, item.status != "failed"
+        finally:
+            self.times.write += time.perf_counter() - t0
+
+    def _embed_batch(self, embedder: Embedder, space: SpaceRecord) -> int:
+        """Embed and store one token-budgeted batch of the shortest queued chunks."""
+        candidates = self.store.pending_batch(space.id, 512)
+        batch = [candidates[i] for i in embedder.batches([c.n_tokens for c in candidates])[0]]
+        t0 = time.perf_counter()
+        vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch])
+        t1 = time.perf_counter()
+        stored = self.store.write_vectors(space, [c.chunk_id for c in batch], vectors)
+        self.times.embed += t1 - t0
+        self.times.write += time.perf_counter() - t1
+        self.times.chunks_embedded += len(batch)
+        self.times.tokens_embedded += sum(c.n_tokens + embedder.overhead_tokens for c in batch)
+        return stored

@@ -1,0 +1,85 @@
+"""Libraries: named sets of folders with their model and exclusions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
+from desktop_search.embed.catalog import DEFAULT_MODEL, get_spec
+from desktop_search.errors import FolderError, LibraryNotFound
+from desktop_search.records import LibraryRecord, LibraryStatus
+from desktop_search.storage import Store
+
+DEFAULT_LIBRARY = "default"
+
+
+def _inside(child: str, parent: str) -> bool:
+    return child == parent or child.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+class LibraryService:
+    def __init__(self, store: Store, data_dir: Path) -> None:
+        self.store = store
+        self.data_dir = data_dir.resolve()
+
+    def get(self, name: str) -> LibraryRecord:
+        library = self.store.library_by_name(name)
+        if library is None:
+            names = ", ".join(lib.name for lib in self.store.libraries()) or "none yet"
+            raise LibraryNotFound(f"No library named '{name}'. Libraries: {names}. Add a folder to create one.")
+        return library
+
+    def select(self, name: str | None) -> list[LibraryRecord]:
+        """The named library, or every library when no name is given."""
+        return [self.get(name)] if name else self.store.libraries()
+
+    def check_folder(self, path: str) -> str:
+        """The absolute form of a folder the user wants indexed, or a FolderError saying what is wrong."""
+        folder = Path(path).expanduser()
+        if not folder.exists():
+            raise FolderError(f"No such folder: {path}")
+        if not folder.is_dir():
+            raise FolderError(f"{path} is a file, not a folder. Add the folder that contains it.")
+        resolved = folder.resolve()
+        if not os.access(resolved, os.R_OK | os.X_OK):
+            raise FolderError(f"Cannot read the folder {path}: permission denied.")
+        if _inside(str(resolved), str(self.data_dir)):
+            raise FolderError(f"{path} is inside Desktop Search's own data folder ({self.data_dir}).")
+        return str(resolved)
+
+    def add_folders(
+        self, paths: Sequence[str], library: str = DEFAULT_LIBRARY, model_id: str | None = None
+    ) -> list[str]:
+        """Add folders (all checked before any is added); returns messages for the user."""
+        folders = [self.check_folder(p) for p in paths]
+        record = self.store.library_by_name(library)
+        if record is None:
+            spec = get_spec(model_id or DEFAULT_MODEL)
+            record = self.store.create_library(library, spec.id, DEFAULT_EXCLUSIONS)
+        elif model_id is not None and get_spec(model_id).id != record.model_id:
+            self.store.set_library_model(record.id, get_spec(model_id).id)
+        messages = []
+        for folder in folders:
+            existing = [r.path for r in self.store.roots(record.id)]
+            covering = next((r for r in existing if _inside(folder, r)), None)
+            if covering is not None:
+                messages.append(f"{folder} is already in library '{library}' (through {covering}).")
+                continue
+            self.store.add_root(record.id, folder)
+            for child in (r for r in existing if _inside(r, folder)):
+                self.store.merge_root(record.id, child, folder)
+            messages.append(f"Added {folder} to library '{library}'.")
+        return messages
+
+    def remove_folder(self, path: str, library: str = DEFAULT_LIBRARY) -> str:
+        record = self.get(library)
+        folder = str(Path(path).expanduser().resolve())
+        if not self.store.remove_root(record.id, folder):
+            folders = ", ".join(r.path for r in self.store.roots(record.id)) or "none"
+            raise FolderError(f"{path} is not a folder of library '{library}'. Its folders: {folders}.")
+        return f"Removed {folder} and its index from library '{library}'."
+
+    def status(self, name: str | None = None) -> list[LibraryStatus]:
+        return [self.store.library_status(lib) for lib in self.select(name)]

@@ -1,0 +1,83 @@
+"""Choosing the part of a passage to show and where the query's words are in it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_search.core.query import fold
+
+SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    highlights: tuple[tuple[int, int], ...]  # spans within `text`
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold text character by character, remembering which original character each folded one came from."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold(ch) if not ch.isascii() else ch.lower()
+        if not folded and unicodedata.combining(ch):
+            continue
+        out.append(folded)
+        index.extend([i] * len(folded))
+    return "".join(out), index
+
+
+def find_words(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans in `text` of whole-word occurrences of the (folded) words, sorted."""
+    if not words:
+        return []
+    folded, index = _folded_with_map(text)
+    pattern = re.compile(
+        r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W_])"
+    )
+    spans = []
+    for m in pattern.finditer(folded):
+        spans.append((index[m.start()], index[m.end() - 1] + 1))
+    return spans
+
+
+def make_snippet(passage: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> Snippet:
+    """A window of about `width` characters holding as many query words as possible, cut at word edges."""
+    passage = " ".join(passage.split())  # snippets are one flowing line
+    spans = find_words(passage, words)
+    if len(passage) <= width:
+        return Snippet(passage, tuple(spans))
+    best_start, best_count = 0, -1
+    for s, _ in spans or [(0, 0)]:
+        start = max(0, s - width // 4)
+        count = sum(1 for a, b in spans if a >= start and b <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    start = best_start
+    if start > 0:
+        space = passage.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(len(passage), start + width)
+    if end < len(passage):
+        space = passage.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(passage) else ""
+    shift = len(prefix) - start
+    text = prefix + passage[start:end] + suffix
+    inside = tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end)
+    return Snippet(text, inside)
+
+
+def mark(snippet: Snippet, before: str = "**", after: str = "**") -> str:
+    """The snippet's text with its highlights wrapped in markers."""
+    out, last = [], 0
+    for a, b in snippet.highlights:
+        out += [snippet.text[last:a], before, snippet.text[a:b], after]
+        last = b
+    out.append(snippet.text[last:])
+    return "".join(out)

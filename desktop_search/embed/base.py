@@ -1,0 +1,95 @@
+"""The embedder interface: token-budget batching of length-sorted texts lives here, once."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Protocol
+
+import numpy as np
+
+
+class TextTokenizer(Protocol):
+    """The model's tokenizer as the chunker needs it."""
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the tokens of `text`, without special tokens."""
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        """Number of tokens of each text, without special tokens."""
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors of `dim` dimensions."""
+
+    model_id: str
+    revision: str
+    dim: int
+    max_tokens: int  # the model's limit per text, special tokens and prefix included
+    chunk_tokens: int  # how long a chunk should be for this model
+    chunk_overlap: int
+    query_prefix: str = ""
+    document_prefix: str = ""
+    token_budget: int = 8192  # padded tokens per forward pass
+    query_cache_size: int = 256
+
+    def __init__(self) -> None:
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    @abstractmethod
+    def tokenizer(self) -> TextTokenizer: ...
+
+    @property
+    def chunker_key(self) -> str:
+        """Identifies how chunks are cut for this model; contents chunked differently are re-chunked."""
+        return f"{self.model_id}@{self.revision}:{self.chunk_tokens}/{self.chunk_overlap}"
+
+    @abstractmethod
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Embed texts that already carry their prefix; one forward pass. Returns (n, dim) normalised."""
+
+    def batches(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Group indices into batches of similar length whose padded size stays within the token budget."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            longest = min(lengths[i] + self.overhead_tokens, self.max_tokens)
+            if current and longest * (len(current) + 1) > self.token_budget:
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+    @cached_property
+    def overhead_tokens(self) -> int:
+        """Tokens each document costs beyond its own: special tokens and prefix."""
+        prefix = self.tokenizer.count([self.document_prefix])[0] if self.document_prefix else 0
+        return 2 + prefix
+
+    def embed_documents(self, texts: Sequence[str], lengths: Sequence[int] | None = None) -> np.ndarray:
+        """Embed documents in length-sorted, token-budgeted batches; rows keep the input order."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        counts = list(lengths) if lengths is not None else self.tokenizer.count(texts)
+        for batch in self.batches(counts):
+            out[batch] = self._embed_batch([self.document_prefix + texts[i] for i in batch])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed a search query; recent queries are cached."""
+        cached = self._query_cache.get(text)
+        if cached is not None:
+            self._query_cache.move_to_end(text)
+            return cached
+        vector: np.ndarray = self._embed_batch([self.query_prefix + text])[0]
+        self._query_cache[text] = vector
+        if len(self._query_cache) > self.query_cache_size:
+            self._query_cache.popitem(last=False)
+        return vector

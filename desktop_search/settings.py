@@ -1,0 +1,62 @@
+"""Where data lives and the user's preferences (device, threads, limits)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+HOME_ENV = "DESKTOP_SEARCH_HOME"
+
+
+def resolve_home(option: str | None = None) -> Path:
+    """--home, else $DESKTOP_SEARCH_HOME, else the platform's user data folder."""
+    chosen = option or os.environ.get(HOME_ENV)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("desktop-search", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    device: str = "auto"  # "auto", "cpu", "cuda", "mps"
+    threads: int = 0  # 0: all cores
+    max_file_mb: int = 256
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "index.sqlite3"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.home / "settings.json"
+
+    @classmethod
+    def load(cls, home: Path) -> Settings:
+        """Settings stored in the home folder; unknown keys are ignored, missing ones take defaults."""
+        path = home / "settings.json"
+        stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        names = {f.name for f in fields(cls)} - {"home"}
+        return cls(home=home, **{k: v for k, v in stored.items() if k in names})
+
+    def save(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in asdict(self).items() if k != "home"}
+        tmp = self.settings_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        tmp.replace(self.settings_path)
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]

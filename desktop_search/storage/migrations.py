@@ -1,0 +1,118 @@
+"""Numbered schema migrations, keyed on PRAGMA user_version."""
+
+from __future__ import annotations
+
+import apsw
+
+# Each entry moves the schema from version i to i + 1. Never edit a released entry: append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE libraries(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        model_id TEXT NOT NULL,
+        exclusions TEXT NOT NULL DEFAULT '[]',
+        created_at REAL NOT NULL,
+        last_indexed_at REAL
+    );
+    CREATE TABLE roots(
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        added_at REAL NOT NULL,
+        UNIQUE(library_id, path)
+    );
+    -- Extracted text, stored once per distinct file content (hash) in a library.
+    CREATE TABLE contents(
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL,
+        text TEXT NOT NULL,
+        page_starts TEXT,
+        chunker TEXT NOT NULL,
+        UNIQUE(library_id, hash)
+    );
+    CREATE TABLE files(
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        kind TEXT,
+        page_count INTEGER,
+        status TEXT NOT NULL,
+        error TEXT,
+        content_id INTEGER REFERENCES contents(id) ON DELETE SET NULL,
+        indexed_at REAL,
+        UNIQUE(library_id, path)
+    );
+    CREATE INDEX files_content ON files(content_id);
+    CREATE INDEX files_root ON files(root_id);
+    -- A chunk is a character span of its content's text.
+    CREATE TABLE chunks(
+        id INTEGER PRIMARY KEY,
+        content_id INTEGER NOT NULL REFERENCES contents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        page INTEGER,
+        n_tokens INTEGER NOT NULL
+    );
+    CREATE INDEX chunks_content ON chunks(content_id, seq);
+    CREATE VIEW chunk_text(id, text) AS
+        SELECT ch.id, substr(co.text, ch.start + 1, ch.end - ch.start)
+        FROM chunks ch JOIN contents co ON co.id = ch.content_id;
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, content='chunk_text', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    -- An embedding space: one model revision, chunker and context; vectors live in vec_<id>.
+    CREATE TABLE spaces(
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        chunker TEXT NOT NULL,
+        context_version INTEGER NOT NULL DEFAULT 0,
+        dim INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('building', 'active', 'retired')),
+        created_at REAL NOT NULL
+    );
+    -- The persistent embedding queue: chunks that still need a vector in a space.
+    CREATE TABLE pending_embeds(
+        space_id INTEGER NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+        n_tokens INTEGER NOT NULL,
+        PRIMARY KEY(space_id, chunk_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX pending_order ON pending_embeds(space_id, n_tokens);
+    """,
+]
+
+
+def schema_version(conn: apsw.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: apsw.Connection) -> int:
+    """Apply every migration newer than the database; returns the resulting version."""
+    target = len(MIGRATIONS)
+    if schema_version(conn) == target:
+        return target
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)  # re-read under the write lock: another process may have migrated
+        if version > target:
+            raise RuntimeError(
+                f"The index was written by a newer Desktop Search (schema {version}); this one knows {target}."
+            )
+        for number in range(version, target):
+            conn.execute(MIGRATIONS[number])
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return target

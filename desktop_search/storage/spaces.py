@@ -1,0 +1,126 @@
+"""Embedding spaces: their vec0 tables, the embedding queue and nearest-neighbour search."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+
+import apsw
+import numpy as np
+
+from desktop_search.records import PendingChunk, SpaceRecord
+from desktop_search.storage.db import one, rows, value
+
+_SPACE_COLUMNS = "id, library_id, model_id, revision, chunker, context_version, dim, state"
+
+
+class SpaceStore:
+    """Mixin of `Store` for vectors; `conn` and `write()` come from the store."""
+
+    conn: apsw.Connection
+
+    def write(self) -> AbstractContextManager[None]:
+        raise NotImplementedError  # provided by Store
+
+    def spaces(self, library_id: int, states: Sequence[str]) -> list[SpaceRecord]:
+        marks = ",".join("?" * len(states))
+        found = rows(
+            self.conn,
+            f"SELECT {_SPACE_COLUMNS} FROM spaces WHERE library_id = ? AND state IN ({marks}) ORDER BY id",
+            (library_id, *states),
+        )
+        return [SpaceRecord(*row) for row in found]
+
+    def active_space(self, library_id: int) -> SpaceRecord | None:
+        spaces = self.spaces(library_id, ("active",))
+        return spaces[-1] if spaces else None
+
+    def create_space(
+        self,
+        library_id: int,
+        model_id: str,
+        revision: str,
+        chunker: str,
+        dim: int,
+        *,
+        context_version: int = 0,
+        state: str = "active",
+    ) -> SpaceRecord:
+        """A new space with its vec0 table, and every chunk of the library queued for it."""
+        with self.write():
+            row = one(
+                self.conn,
+                f"""INSERT INTO spaces(library_id, model_id, revision, chunker, context_version, dim, state, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_SPACE_COLUMNS}""",
+                (library_id, model_id, revision, chunker, context_version, dim, state, time.time()),
+            )
+            assert row is not None
+            space = SpaceRecord(*row)
+            self.conn.execute(
+                f"CREATE VIRTUAL TABLE {space.table} USING vec0("
+                f"chunk_id INTEGER PRIMARY KEY, embedding float[{dim}] distance_metric=cosine)"
+            )
+            self.conn.execute(
+                """INSERT INTO pending_embeds(space_id, chunk_id, n_tokens)
+                   SELECT ?, ch.id, ch.n_tokens FROM chunks ch JOIN contents co ON co.id = ch.content_id
+                   WHERE co.library_id = ?""",
+                (space.id, library_id),
+            )
+        return space
+
+    def retire_space(self, space: SpaceRecord) -> None:
+        """Drop a space's vectors and queue; used after another space has become active."""
+        with self.write():
+            self.conn.execute(f"DROP TABLE IF EXISTS {space.table}")
+            self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
+            self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
+
+    def _enqueue_content(self, space_id: int, content_id: int) -> None:
+        self.conn.execute(
+            """INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens)
+               SELECT ?, id, n_tokens FROM chunks WHERE content_id = ?""",
+            (space_id, content_id),
+        )
+
+    def pending_count(self, space_id: int) -> int:
+        return int(value(self.conn, "SELECT count(*) FROM pending_embeds WHERE space_id = ?", (space_id,)))
+
+    def pending_batch(self, space_id: int, limit: int) -> list[PendingChunk]:
+        """Up to `limit` queued chunks, shortest first, so a batch needs little padding."""
+        rows = self.conn.execute(
+            """SELECT p.chunk_id, t.text, p.n_tokens FROM pending_embeds p JOIN chunk_text t ON t.id = p.chunk_id
+               WHERE p.space_id = ? ORDER BY p.n_tokens, p.chunk_id LIMIT ?""",
+            (space_id, limit),
+        )
+        return [PendingChunk(int(r[0]), r[1], int(r[2])) for r in rows]
+
+    def write_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int], vectors: np.ndarray) -> int:
+        """Store vectors of chunks still queued (a chunk deleted meanwhile is skipped); returns how many."""
+        stored = 0
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self.write():
+            for chunk_id, vector in zip(chunk_ids, vectors, strict=True):
+                if self.conn.execute(
+                    "DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ? RETURNING chunk_id",
+                    (space.id, chunk_id),
+                ).fetchone():
+                    self.conn.execute(
+                        f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, ?)", (chunk_id, vector.tobytes())
+                    )
+                    stored += 1
+        return stored
+
+    def nearest_chunks(self, space: SpaceRecord, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k chunks closest to `query` in a space, as (chunk id, cosine distance)."""
+        blob = np.ascontiguousarray(query, dtype=np.float32).tobytes()
+        return [
+            (int(r[0]), float(r[1]))
+            for r in self.conn.execute(
+                f"SELECT chunk_id, distance FROM {space.table} WHERE embedding MATCH ? AND k = ?",
+                (blob, min(k, 4096)),
+            )
+        ]
+
+    def vector_count(self, space: SpaceRecord) -> int:
+        return int(value(self.conn, f"SELECT count(*) FROM {space.table}"))

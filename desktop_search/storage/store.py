@@ -1,0 +1,350 @@
+"""The index's data access: libraries, folders, files, extracted contents and chunks."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import apsw
+
+from desktop_search.records import (
+    ChunkInfo,
+    ChunkSpan,
+    FailedFile,
+    FileHitInfo,
+    FileState,
+    LibraryRecord,
+    LibraryStatus,
+    RootRecord,
+)
+from desktop_search.storage.db import Row, rows, value
+from desktop_search.storage.spaces import SpaceStore
+
+_LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at"
+
+
+def _library(row: Row) -> LibraryRecord:
+    return LibraryRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
+
+
+class Store(SpaceStore):
+    """All reads and writes of the index go through here; one instance per connection."""
+
+    def __init__(self, conn: apsw.Connection) -> None:
+        self.conn = conn
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction; takes the write lock at once so it never fails half-way on BUSY."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- libraries and folders -------------------------------------------------------------
+
+    def create_library(self, name: str, model_id: str, exclusions: Sequence[str]) -> LibraryRecord:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO libraries(name, model_id, exclusions, created_at) VALUES (?, ?, ?, ?)",
+                (name, model_id, json.dumps(list(exclusions)), time.time()),
+            )
+        library = self.library_by_name(name)
+        assert library is not None
+        return library
+
+    def library_by_name(self, name: str) -> LibraryRecord | None:
+        row = self.conn.execute(f"SELECT {_LIBRARY_COLUMNS} FROM libraries WHERE name = ?", (name,)).fetchone()
+        return _library(row) if row else None
+
+    def libraries(self) -> list[LibraryRecord]:
+        rows = self.conn.execute(f"SELECT {_LIBRARY_COLUMNS} FROM libraries ORDER BY name").fetchall()
+        return [_library(row) for row in rows]
+
+    def set_library_model(self, library_id: int, model_id: str) -> None:
+        with self.write():
+            self.conn.execute("UPDATE libraries SET model_id = ? WHERE id = ?", (model_id, library_id))
+
+    def set_last_indexed(self, library_id: int, when: float) -> None:
+        with self.write():
+            self.conn.execute("UPDATE libraries SET last_indexed_at = ? WHERE id = ?", (when, library_id))
+
+    def roots(self, library_id: int) -> list[RootRecord]:
+        found = rows(
+            self.conn, "SELECT id, library_id, path FROM roots WHERE library_id = ? ORDER BY path", (library_id,)
+        )
+        return [RootRecord(*row) for row in found]
+
+    def add_root(self, library_id: int, path: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO roots(library_id, path, added_at) VALUES (?, ?, ?)",
+                (library_id, path, time.time()),
+            )
+
+    def merge_root(self, library_id: int, child: str, parent: str) -> None:
+        """Fold a folder into a newly added folder that contains it, keeping its files and vectors."""
+        with self.write():
+            self.conn.execute(
+                """UPDATE files SET root_id = (SELECT id FROM roots WHERE library_id = ?1 AND path = ?3)
+                   WHERE root_id = (SELECT id FROM roots WHERE library_id = ?1 AND path = ?2)""",
+                (library_id, child, parent),
+            )
+            self.conn.execute("DELETE FROM roots WHERE library_id = ? AND path = ?", (library_id, child))
+
+    def remove_root(self, library_id: int, path: str) -> bool:
+        """Forget a folder and everything indexed from it; False when it was not in the library."""
+        row = self.conn.execute("SELECT id FROM roots WHERE library_id = ? AND path = ?", (library_id, path)).fetchone()
+        if row is None:
+            return False
+        with self.write():
+            content_ids = [r[0] for r in self.conn.execute("SELECT content_id FROM files WHERE root_id = ?", (row[0],))]
+            self.conn.execute("DELETE FROM files WHERE root_id = ?", (row[0],))
+            self.conn.execute("DELETE FROM roots WHERE id = ?", (row[0],))
+            for content_id in set(content_ids):
+                self._drop_content_if_orphan(content_id)
+        return True
+
+    # -- files ----------------------------------------------------------------------------
+
+    def file_states(self, library_id: int) -> dict[str, FileState]:
+        rows = self.conn.execute(
+            """SELECT f.id, f.path, f.size, f.mtime_ns, f.status, c.hash
+               FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.library_id = ?""",
+            (library_id,),
+        )
+        return {row[1]: FileState(*row) for row in rows}
+
+    def content_id_by_hash(self, library_id: int, content_hash: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM contents WHERE library_id = ? AND hash = ?", (library_id, content_hash)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def known_hashes(self, library_id: int) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT hash FROM contents WHERE library_id = ?", (library_id,))}
+
+    def record_unindexed_file(
+        self,
+        library_id: int,
+        root_id: int,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        kind: str | None,
+        status: str,
+        error: str,
+    ) -> None:
+        """Remember a file that has no text in the index (failed, skipped), with the reason."""
+        with self.write():
+            old = self._upsert_file(library_id, root_id, path, size, mtime_ns, kind, None, status, error, None)
+            if old is not None:
+                self._drop_content_if_orphan(old)
+
+    def store_content(
+        self,
+        library_id: int,
+        root_id: int,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        kind: str,
+        *,
+        content_hash: str,
+        text: str,
+        page_starts: Sequence[int] | None,
+        chunker: str,
+        spans: Sequence[ChunkSpan],
+    ) -> None:
+        """Store a file's extracted text and chunks, queueing them for every live space; one transaction."""
+        page_count = len(page_starts) if page_starts else None
+        with self.write():
+            content_id = self.content_id_by_hash(library_id, content_hash)
+            if content_id is None:
+                content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans)
+            old = self._upsert_file(
+                library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", None, content_id
+            )
+            if old is not None and old != content_id:
+                self._drop_content_if_orphan(old)
+
+    def link_file(
+        self, library_id: int, root_id: int, path: str, size: int, mtime_ns: int, kind: str | None, content_hash: str
+    ) -> bool:
+        """Point a file at already-stored content with this hash (a copy, move or touch); False if none."""
+        with self.write():
+            content_id = self.content_id_by_hash(library_id, content_hash)
+            if content_id is None:
+                return False
+            page_count = value(
+                self.conn, "SELECT json_array_length(page_starts) FROM contents WHERE id = ?", (content_id,)
+            )
+            old = self._upsert_file(
+                library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", None, content_id
+            )
+            if old is not None and old != content_id:
+                self._drop_content_if_orphan(old)
+        return True
+
+    def delete_file(self, library_id: int, path: str) -> None:
+        with self.write():
+            row = self.conn.execute(
+                "DELETE FROM files WHERE library_id = ? AND path = ? RETURNING content_id", (library_id, path)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                self._drop_content_if_orphan(row[0])
+
+    def _upsert_file(
+        self,
+        library_id: int,
+        root_id: int,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        kind: str | None,
+        page_count: int | None,
+        status: str,
+        error: str | None,
+        content_id: int | None,
+    ) -> int | None:
+        """Insert or update a file row; returns the content id it pointed at before, if any."""
+        old = self.conn.execute(
+            "SELECT content_id FROM files WHERE library_id = ? AND path = ?", (library_id, path)
+        ).fetchone()
+        self.conn.execute(
+            """INSERT INTO files(library_id, root_id, path, size, mtime_ns, kind, page_count, status, error,
+                                 content_id, indexed_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(library_id, path) DO UPDATE SET
+                 root_id = excluded.root_id, size = excluded.size, mtime_ns = excluded.mtime_ns,
+                 kind = excluded.kind, page_count = excluded.page_count, status = excluded.status,
+                 error = excluded.error, content_id = excluded.content_id, indexed_at = excluded.indexed_at""",
+            (library_id, root_id, path, size, mtime_ns, kind, page_count, status, error, content_id, time.time()),
+        )
+        return int(old[0]) if old and old[0] is not None else None
+
+    def _insert_content(
+        self,
+        library_id: int,
+        content_hash: str,
+        text: str,
+        page_starts: Sequence[int] | None,
+        chunker: str,
+        spans: Sequence[ChunkSpan],
+    ) -> int:
+        pages = json.dumps(list(page_starts)) if page_starts else None
+        content_id = int(
+            value(
+                self.conn,
+                """INSERT INTO contents(library_id, hash, text, page_starts, chunker)
+                   VALUES (?, ?, ?, ?, ?) RETURNING id""",
+                (library_id, content_hash, text, pages, chunker),
+            )
+        )
+        self.conn.executemany(
+            "INSERT INTO chunks(content_id, seq, start, end, page, n_tokens) VALUES (?, ?, ?, ?, ?, ?)",
+            [(content_id, seq, s.start, s.end, s.page, s.n_tokens) for seq, s in enumerate(spans)],
+        )
+        self.conn.execute(
+            """INSERT INTO chunks_fts(rowid, text)
+               SELECT id, text FROM chunk_text WHERE id IN (SELECT id FROM chunks WHERE content_id = ?)""",
+            (content_id,),
+        )
+        for space in self.spaces(library_id, ("building", "active")):
+            self._enqueue_content(space.id, content_id)
+        return content_id
+
+    def _drop_content_if_orphan(self, content_id: int) -> None:
+        """Delete content no file points at any more, with its keyword rows and vectors."""
+        if self.conn.execute("SELECT 1 FROM files WHERE content_id = ? LIMIT 1", (content_id,)).fetchone():
+            return
+        row = self.conn.execute("SELECT library_id FROM contents WHERE id = ?", (content_id,)).fetchone()
+        if row is None:
+            return
+        self.conn.execute(
+            """INSERT INTO chunks_fts(chunks_fts, rowid, text)
+               SELECT 'delete', id, text FROM chunk_text WHERE id IN (SELECT id FROM chunks WHERE content_id = ?)""",
+            (content_id,),
+        )
+        for space in self.spaces(row[0], ("building", "active")):
+            self.conn.execute(
+                f"DELETE FROM {space.table} WHERE chunk_id IN (SELECT id FROM chunks WHERE content_id = ?)",
+                (content_id,),
+            )
+        self.conn.execute("DELETE FROM contents WHERE id = ?", (content_id,))
+
+    # -- search support ---------------------------------------------------------------------
+
+    def keyword_chunks(self, library_id: int, match: str, limit: int) -> list[tuple[int, float]]:
+        """Chunks matching an FTS5 expression, best first, as (chunk id, bm25 score; lower is better)."""
+        return [
+            (int(r[0]), float(r[1]))
+            for r in self.conn.execute(
+                """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f
+                   JOIN chunks ch ON ch.id = f.rowid JOIN contents co ON co.id = ch.content_id
+                   WHERE chunks_fts MATCH ? AND co.library_id = ? ORDER BY score LIMIT ?""",
+                (match, library_id, limit),
+            )
+        ]
+
+    def chunk_infos(self, chunk_ids: Sequence[int]) -> dict[int, ChunkInfo]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.conn.execute(
+            f"""SELECT ch.id, ch.content_id, ch.start, ch.end, ch.page, t.text
+                FROM chunks ch JOIN chunk_text t ON t.id = ch.id WHERE ch.id IN ({marks})""",
+            tuple(chunk_ids),
+        )
+        return {int(r[0]): ChunkInfo(*r) for r in rows}
+
+    def files_for_contents(self, content_ids: Sequence[int]) -> dict[int, list[FileHitInfo]]:
+        if not content_ids:
+            return {}
+        marks = ",".join("?" * len(content_ids))
+        out: dict[int, list[FileHitInfo]] = {}
+        for r in self.conn.execute(
+            f"SELECT id, content_id, path, kind, mtime_ns, size FROM files WHERE content_id IN ({marks}) ORDER BY path",
+            tuple(content_ids),
+        ):
+            out.setdefault(int(r[1]), []).append(FileHitInfo(*r))
+        return out
+
+    # -- status ------------------------------------------------------------------------------
+
+    def library_status(self, library: LibraryRecord) -> LibraryStatus:
+        counts = dict(
+            self.conn.execute("SELECT status, count(*) FROM files WHERE library_id = ? GROUP BY status", (library.id,))
+        )
+        chunks = value(
+            self.conn,
+            "SELECT count(*) FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE co.library_id = ?",
+            (library.id,),
+        )
+        failed = [
+            FailedFile(*r)
+            for r in self.conn.execute(
+                "SELECT path, status, error FROM files WHERE library_id = ? AND status = 'failed' ORDER BY path",
+                (library.id,),
+            )
+        ]
+        active = self.active_space(library.id)
+        pending = self.pending_count(active.id) if active else chunks
+        return LibraryStatus(
+            name=library.name,
+            model_id=library.model_id,
+            folders=tuple(r.path for r in self.roots(library.id)),
+            files=int(counts.get("indexed", 0)),
+            chunks=int(chunks),
+            embedded=int(chunks) - pending,
+            pending=pending,
+            failed=len(failed),
+            skipped=int(counts.get("skipped", 0)),
+            failed_files=tuple(failed),
+            last_indexed_at=library.last_indexed_at,
+        )

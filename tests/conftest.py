@@ -1,0 +1,103 @@
+"""Shared fixtures: a temp home for every test, a fake and a real embedder, and a folder of documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_search.embed.base import Embedder
+from desktop_search.embed.fake import HashEmbedder
+from desktop_search.services import Services, build_services
+from desktop_search.settings import HOME_ENV, Settings
+
+DOCUMENTS = {
+    "notes/garden.md": (
+        "# Garden notes\n\nTomatoes need full sun and regular watering. Pinch out the side shoots every week "
+        "and tie the main stem to a cane.\n\nBasil grows well next to the tomato plants and keeps pests away.\n"
+    ),
+    "finance/invoice-march.txt": (
+        "Invoice INV-2023-0042\n\nBilled to ACME Corporation for consulting services delivered in March.\n"
+        "Amount due: 4,200 EUR. Payment within 30 days to the account below.\n"
+    ),
+    "finance/budget.txt": (
+        "Household budget 2024\n\nRent, groceries, electricity and the car loan take most of the monthly "
+        "income. We want to save ten percent for the holidays.\n"
+    ),
+    "work/minutes.rst": (
+        "Meeting minutes\n===============\n\nWe discussed migrating the database cluster to a new cloud "
+        "provider. The team agreed to run load tests before switching over.\n"
+    ),
+    "work/onboarding.md": (
+        "# Onboarding\n\nNew employees receive a laptop on their first day. IT sets up e-mail, the VPN and "
+        "two-factor authentication. Ask your manager for building access.\n"
+    ),
+    "recipes/bread.txt": (
+        "Sourdough bread\n\nMix flour, water and starter, rest for an hour, add salt, then fold the dough "
+        "every thirty minutes. Bake in a hot Dutch oven for forty minutes.\n"
+    ),
+    "travel/japan.md": (
+        "# Trip to Japan\n\nWe took the shinkansen from Tokyo to Kyoto, visited temples and ate ramen. "
+        "The rail pass paid for itself after two journeys.\n"
+    ),
+    "health/running.txt": (
+        "Running plan\n\nThree easy runs a week, one long run on Sunday. Increase distance by ten percent "
+        "at most to avoid injuries like shin splints.\n"
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _temp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv(HOME_ENV, str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return home
+
+
+@pytest.fixture
+def settings(_temp_home: Path) -> Settings:
+    return Settings(home=_temp_home)
+
+
+def write_documents(folder: Path, documents: dict[str, str] | None = None) -> Path:
+    for relative, text in (documents or DOCUMENTS).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    return write_documents(tmp_path / "docs")
+
+
+@pytest.fixture
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture
+def services(settings: Settings, fake_embedder: HashEmbedder) -> Iterator[Services]:
+    s = build_services(settings, embedder=fake_embedder)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def minilm() -> Embedder:
+    """The real offline default model, loaded once per test session."""
+    from desktop_search.embed.catalog import DEFAULT_MODEL
+    from desktop_search.embed.loader import load_embedder
+
+    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
+
+
+def index_all(services: Services) -> list[object]:
+    indexer = services.indexer()
+    out: list[object] = []
+    for library in services.libraries.select(None):
+        out += list(indexer.run(library))
+    return out

@@ -1,0 +1,165 @@
+"""Indexing with the fake embedder: incremental, content-addressed, and robust to bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop_search.core.search import SearchOptions
+from desktop_search.embed.fake import HashEmbedder
+from desktop_search.records import Progress
+from desktop_search.services import Services
+from tests.conftest import DOCUMENTS, index_all
+
+
+def _paths(services: Services, query: str, mode: str = "hybrid") -> list[str]:
+    hits = services.searcher().search(query, services.libraries.select(None), SearchOptions(mode=mode))
+    return [Path(h.path).name for h in hits]
+
+
+def _bump(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_indexes_every_document_and_finds_it(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    reports = index_all(services)
+    done = [r for r in reports if isinstance(r, Progress) and r.phase == "done"]
+    assert done[0].files_done == len(DOCUMENTS)
+    status = services.libraries.status()[0]
+    assert status.files == len(DOCUMENTS)
+    assert status.pending == 0
+    assert status.chunks >= len(DOCUMENTS)
+    assert _paths(services, "sourdough", "keyword")[0] == "bread.txt"
+    assert _paths(services, "shinkansen kyoto", "dense")[0] == "japan.md"
+
+
+def test_a_second_run_with_no_changes_embeds_nothing(
+    services: Services, docs: Path, fake_embedder: HashEmbedder
+) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    calls = fake_embedder.calls
+    reports = index_all(services)
+    assert fake_embedder.calls == calls
+    assert reports[-1].files_done == 0  # type: ignore[attr-defined]
+
+
+def test_an_edited_file_is_re_embedded_and_old_text_forgotten(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    bread = docs / "recipes/bread.txt"
+    bread.write_text("Focaccia with rosemary and olive oil.\n", encoding="utf-8")
+    _bump(bread)
+    index_all(services)
+    assert _paths(services, "focaccia", "keyword") == ["bread.txt"]
+    assert _paths(services, "sourdough", "keyword") == []
+    assert services.libraries.status()[0].pending == 0
+
+
+def test_a_deleted_file_disappears_from_results(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    (docs / "recipes/bread.txt").unlink()
+    index_all(services)
+    assert "bread.txt" not in _paths(services, "sourdough bread dough")
+    assert services.libraries.status()[0].files == len(DOCUMENTS) - 1
+
+
+def test_moves_and_copies_reuse_vectors(services: Services, docs: Path, fake_embedder: HashEmbedder) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    calls = fake_embedder.calls
+    (docs / "recipes/bread.txt").rename(docs / "bread-moved.txt")
+    (docs / "copy-of-japan.md").write_text(DOCUMENTS["travel/japan.md"], encoding="utf-8")
+    index_all(services)
+    assert fake_embedder.calls == calls
+    assert _paths(services, "sourdough", "keyword") == ["bread-moved.txt"]
+    assert sorted(_paths(services, "shinkansen", "keyword")) == ["copy-of-japan.md", "japan.md"]
+
+
+def test_bad_files_are_reported_and_good_ones_still_indexed(
+    services: Services, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (docs / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (docs / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (docs / "empty.txt").write_bytes(b"")
+    secret = docs / "secret.txt"
+    secret.write_text("classified", encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    status = services.libraries.status()[0]
+    reasons = {Path(f.path).name: f.error for f in status.failed_files}
+    assert set(reasons) == {"latin1.txt", "secret.txt"}
+    assert "Permission denied" in reasons["secret.txt"]
+    assert status.skipped == 1  # the binary file
+    assert _paths(services, "sourdough", "keyword") == ["bread.txt"]
+    assert services.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_failed_files_are_retried_only_on_request_or_change(
+    services: Services, docs: Path, fake_embedder: HashEmbedder
+) -> None:
+    bad = docs / "bad.txt"
+    bad.write_bytes(b"\x81\xfa broken \xc3")
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    assert index_all(services)[-1].files_done == 0  # type: ignore[attr-defined]
+    library = services.libraries.select(None)[0]
+    assert list(services.indexer().run(library, retry_failed=True))[-1].files_done == 1
+    bad.write_text("now it is fine", encoding="utf-8")
+    _bump(bad)
+    index_all(services)
+    assert services.libraries.status()[0].failed == 0
+
+
+def test_excluded_and_hidden_folders_are_not_indexed(services: Services, docs: Path) -> None:
+    for hidden in (".git/config.txt", "node_modules/pkg/readme.md", "venv/lib/x.txt"):
+        (docs / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (docs / hidden).write_text("sourdough secrets", encoding="utf-8")
+    (docs / "venv/pyvenv.cfg").write_text("home = /usr", encoding="utf-8")
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    assert _paths(services, "sourdough", "keyword") == ["bread.txt"]
+
+
+def test_a_missing_folder_keeps_its_index(services: Services, docs: Path, tmp_path: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    docs.rename(tmp_path / "unplugged")
+    reports = index_all(services)
+    assert any("folder not found" in m for m in reports[-1].messages)  # type: ignore[attr-defined]
+    assert services.libraries.status()[0].files == len(DOCUMENTS)
+
+
+def test_removing_a_folder_drops_its_data(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    services.libraries.remove_folder(str(docs))
+    status = services.libraries.status()[0]
+    assert (status.files, status.chunks) == (0, 0)
+    assert _paths(services, "sourdough") == []
+
+
+def test_adding_a_parent_folder_keeps_the_child_index(
+    services: Services, docs: Path, fake_embedder: HashEmbedder
+) -> None:
+    services.libraries.add_folders([str(docs / "recipes")])
+    index_all(services)
+    before = fake_embedder.texts_embedded
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    assert services.libraries.status()[0].folders == (str(docs.resolve()),)
+    assert services.libraries.status()[0].files == len(DOCUMENTS)
+    assert fake_embedder.texts_embedded - before == len(DOCUMENTS) - 1  # the bread recipe was not embedded again

@@ -1,0 +1,39 @@
+"""What the user typed becomes the right FTS5 expression, and snippets mark the right words."""
+
+from __future__ import annotations
+
+from desktop_search.core.query import parse_query
+from desktop_search.core.snippets import Snippet, make_snippet, mark
+
+
+def test_identifiers_become_phrases_and_stop_words_are_dropped() -> None:
+    q = parse_query("the invoice INV-2023-0042")
+    assert q.fts == '"invoice" OR "INV 2023 0042"'
+
+
+def test_quoted_text_stays_one_phrase() -> None:
+    assert parse_query('"load tests" before').fts == '"load tests" OR "before"'
+
+
+def test_a_query_of_only_stop_words_still_searches() -> None:
+    assert parse_query("to be or not to be").fts
+    assert parse_query("  -- ").fts == ""
+
+
+def test_snippet_marks_words_ignoring_case_and_accents() -> None:
+    snippet = make_snippet("Le Café de Zürich est ouvert.", parse_query("cafe zurich").words)
+    assert mark(snippet) == "Le **Café** de **Zürich** est ouvert."
+
+
+def test_long_passages_are_cut_around_the_matches() -> None:
+    passage = "filler words " * 60 + "the needle is here " + "more filler " * 60
+    snippet = make_snippet(passage, parse_query("needle").words, width=120)
+    assert len(snippet.text) <= 122
+    assert "**needle**" in mark(snippet)
+    assert snippet.text.startswith("…")
+    assert snippet.text.endswith("…")
+
+
+def test_words_inside_other_words_are_not_marked() -> None:
+    assert mark(make_snippet("cartoon cart", parse_query("cart").words)) == "cartoon **cart**"
+    assert mark(Snippet("abc", ())) == "abc"

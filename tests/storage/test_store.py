@@ -1,0 +1,120 @@
+"""The index database on real SQLite files with sqlite-vec."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_search.records import ChunkSpan
+from desktop_search.storage import Store, open_database
+from desktop_search.storage.migrations import MIGRATIONS, schema_version
+
+
+def _store(path: Path) -> Store:
+    return Store(open_database(path))
+
+
+def _library_with_text(store: Store, text: str = "alpha beta gamma. delta epsilon.") -> tuple[int, int]:
+    library = store.create_library("lib", "fake", [])
+    store.add_root(library.id, "/data")
+    root = store.roots(library.id)[0]
+    store.store_content(
+        library.id,
+        root.id,
+        "/data/a.txt",
+        10,
+        1,
+        "text",
+        content_hash="h1",
+        text=text,
+        page_starts=None,
+        chunker="c",
+        spans=[ChunkSpan(0, 17, 3), ChunkSpan(18, len(text), 2)],
+    )
+    return library.id, root.id
+
+
+def test_migrates_an_empty_database_to_the_latest_schema(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "index.sqlite3")
+    assert schema_version(conn) == len(MIGRATIONS)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert {"libraries", "roots", "files", "contents", "chunks", "chunk_text", "chunks_fts", "spaces"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    assert schema_version(open_database(tmp_path / "index.sqlite3")) == len(MIGRATIONS)  # reopening is a no-op
+
+
+def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "index.sqlite3")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer Desktop Search"):
+        open_database(tmp_path / "index.sqlite3")
+
+
+def test_content_chunks_and_keyword_rows_round_trip(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, _ = _library_with_text(store)
+    hits = store.keyword_chunks(library_id, '"epsilon"', 10)
+    assert len(hits) == 1
+    info = store.chunk_infos([hits[0][0]])[hits[0][0]]
+    assert info.text == "delta epsilon."
+    assert (info.start, info.end) == (18, 32)
+    files = store.files_for_contents([info.content_id])[info.content_id]
+    assert [f.path for f in files] == ["/data/a.txt"]
+    reopened = _store(tmp_path / "index.sqlite3")
+    assert reopened.keyword_chunks(library_id, '"alpha"', 10)
+
+
+def test_vectors_are_queued_stored_and_found(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, _ = _library_with_text(store)
+    space = store.create_space(library_id, "fake", "1", "c", 4)
+    pending = store.pending_batch(space.id, 10)
+    assert [p.text for p in pending] == ["delta epsilon.", "alpha beta gamma."]  # shortest first
+    vectors = np.eye(4, dtype=np.float32)[:2]
+    assert store.write_vectors(space, [p.chunk_id for p in pending], vectors) == 2
+    assert store.pending_count(space.id) == 0
+    nearest = store.nearest_chunks(space, np.array([0, 1, 0, 0], dtype=np.float32), 2)
+    assert nearest[0][0] == pending[1].chunk_id
+    assert nearest[0][1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_deleting_the_last_file_drops_its_text_keyword_rows_and_vectors(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, _ = _library_with_text(store)
+    space = store.create_space(library_id, "fake", "1", "c", 4)
+    pending = store.pending_batch(space.id, 10)
+    store.write_vectors(space, [p.chunk_id for p in pending], np.eye(4, dtype=np.float32)[:2])
+    store.delete_file(library_id, "/data/a.txt")
+    assert store.keyword_chunks(library_id, '"alpha"', 10) == []
+    assert store.vector_count(space) == 0
+    assert store.conn.execute("SELECT count(*) FROM chunks").fetchone()[0] == 0
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+
+
+def test_a_reader_searches_while_a_writer_holds_a_transaction(tmp_path: Path) -> None:
+    writer = _store(tmp_path / "index.sqlite3")
+    library_id, root_id = _library_with_text(writer)
+    reader = _store(tmp_path / "index.sqlite3")
+    results: list[int] = []
+    with writer.write():
+        writer.conn.execute("UPDATE files SET size = 99")
+        thread = threading.Thread(target=lambda: results.append(len(reader.keyword_chunks(library_id, '"alpha"', 5))))
+        thread.start()
+        thread.join(timeout=5)
+    assert results == [1]
+
+
+def test_a_vector_for_a_chunk_deleted_meanwhile_is_not_stored(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, _ = _library_with_text(store)
+    space = store.create_space(library_id, "fake", "1", "c", 4)
+    pending = store.pending_batch(space.id, 10)
+    store.delete_file(library_id, "/data/a.txt")
+    assert store.write_vectors(space, [p.chunk_id for p in pending], np.eye(4, dtype=np.float32)[:2]) == 0
+    assert store.vector_count(space) == 0
