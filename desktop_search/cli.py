@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--home", metavar="DIR", help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the model runs")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--self-test", action="store_true", help="index a bundled sample, run test queries, exit 0 or 1")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     add = sub.add_parser("add", help="add folders to a library")
@@ -211,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load(resolve_home(args.home))
     if args.device:
         settings = settings.with_changes(device=args.device)
+    if args.self_test:
+        from desktop_search.selftest import main as self_test
+
+        return self_test(settings.device)
     try:
         services = build_services(settings)
         try:
