@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TextIO
 
-from desktop_search import __version__
+from desktop_search import __version__, cli_watch
+from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
 from desktop_search.core.snippets import Snippet, mark
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--library", default=DEFAULT_LIBRARY)
 
     sub.add_parser("gui", help="open the desktop window")
+    cli_watch.add_parsers(sub)
     return p
 
 
@@ -100,7 +102,8 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
             yield from indexer.run(library, cancel=cancel, retry_failed=args.retry_failed)
 
     try:
-        finals = _progress_bar(runs(), sys.stderr)
+        with WriterLock(services.settings.home):  # one writer per data folder; searches are not blocked
+            finals = _progress_bar(runs(), sys.stderr)
     except KeyboardInterrupt:
         cancel.set()
         print("Interrupted; the index is consistent and the next run continues.", file=sys.stderr)
@@ -200,6 +203,7 @@ COMMANDS = {
     "status": cmd_status,
     "remove": cmd_remove,
     "gui": cmd_gui,
+    **cli_watch.COMMANDS,
 }
 
 

@@ -19,3 +19,15 @@ class ModelNotAvailable(UserError):
 
 class DatabaseLocked(UserError):
     """Another process holds the index for writing."""
+
+
+class DiskFull(UserError):
+    """The disk holding the index is full; the last transaction was rolled back."""
+
+
+class ReadOnlyIndex(UserError):
+    """The index cannot be written: read-only media, file or mount."""
+
+
+class AlreadyRunning(DatabaseLocked):
+    """Another Desktop Search process is indexing this data folder."""

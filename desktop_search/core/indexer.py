@@ -8,13 +8,13 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_search.core.chunking import chunk_text
 from desktop_search.core.extract import Extracted, ExtractionFailed, detect_kind, extract_bytes
-from desktop_search.core.scanner import Exclusions, ScannedFile, scan
+from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkSpan, LibraryRecord, Progress, SpaceRecord
 from desktop_search.storage import Store
@@ -148,11 +148,17 @@ class Indexer:
         self.times = StageTimes()
 
     def run(
-        self, library: LibraryRecord, *, cancel: threading.Event | None = None, retry_failed: bool = False
+        self,
+        library: LibraryRecord,
+        *,
+        cancel: threading.Event | None = None,
+        retry_failed: bool = False,
+        paths: Collection[str] | None = None,
     ) -> Iterator[Progress]:
+        """Reconcile the library with disk, or only `paths` (files or folders a watcher saw change)."""
         cancel = cancel or threading.Event()
         yield Progress(library.name, "scan")
-        work, gone, messages = self._reconcile(library, retry_failed)
+        work, gone, messages = self._reconcile(library, retry_failed, paths)
         embedder = self.embedder_for(library.model_id)
         space = self._space(library, embedder)
         stop = threading.Event()
@@ -169,13 +175,19 @@ class Indexer:
             thread.join()
 
     def _reconcile(
-        self, library: LibraryRecord, retry_failed: bool
+        self, library: LibraryRecord, retry_failed: bool, paths: Collection[str] | None = None
     ) -> tuple[list[ScannedFile], list[str], tuple[str, ...]]:
         """Compare disk with the index: the files to look at, the files gone, and messages for the user."""
         t0 = time.perf_counter()
         exclusions = Exclusions(library.exclusions, self.data_dir)
-        found = scan(self.store.roots(library.id), exclusions)
-        known = self.store.file_states(library.id)
+        roots = self.store.roots(library.id)
+        if paths is None:
+            found = scan(roots, exclusions)
+            known = self.store.file_states(library.id)
+        else:
+            scope = [p for p in outermost(paths) if root_of(roots, p) is not None]
+            found = scan_paths(roots, exclusions, scope)
+            known = self.store.file_states_under(library.id, scope)
         missing_roots = tuple(found.missing_roots)
         gone = [
             path

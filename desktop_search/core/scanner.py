@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,35 +68,87 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
+def excluded_below(root: str, path: str, exclusions: Exclusions) -> bool:
+    """Whether `path` or one of its folders below `root` is excluded, as a full scan would decide."""
+    parts = os.path.relpath(path, root).split(os.sep)
+    current = root
+    for depth, name in enumerate(parts):
+        current = os.path.join(current, name)
+        if exclusions.excludes(name, "/".join(parts[: depth + 1])):
+            return True
+        if exclusions.is_data_dir(current) or _is_virtualenv(current):
+            return True
+    return False
+
+
+def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult) -> None:
+    """Add every included regular file under `top` (a folder at or below `root`) to `result`."""
+    for dirpath, dirnames, filenames in os.walk(top, onerror=result.record_error):
+        rel_dir = os.path.relpath(dirpath, root.path).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not exclusions.excludes(d, rel_dir + d)
+            and not exclusions.is_data_dir(os.path.join(dirpath, d))
+            and not _is_virtualenv(os.path.join(dirpath, d))
+        ]
+        for name in filenames:
+            if not exclusions.excludes(name, rel_dir + name):
+                _add_file(root, os.path.join(dirpath, name), result)
+
+
+def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if not os.path.islink(path) and exc.errno != errno.ENOENT:
+            result.errors.append((path, exc.strerror or str(exc)))
+        return  # a dangling symlink is not a document; a file deleted meanwhile is simply gone
+    if stat.S_ISREG(st.st_mode):
+        result.files.setdefault(path, ScannedFile(path, root.id, st.st_size, st.st_mtime_ns))
+
+
 def scan(roots: Sequence[RootRecord], exclusions: Exclusions) -> ScanResult:
     """Every regular file under the roots that no exclusion matches. Symlinked folders are not entered."""
     result = ScanResult()
     for root in roots:
+        if os.path.isdir(root.path):
+            _walk(root, root.path, exclusions, result)
+        else:
+            result.missing_roots.append(root.path)
+    return result
+
+
+def root_of(roots: Sequence[RootRecord], path: str) -> RootRecord | None:
+    """The root that contains `path` (the deepest one, should roots ever nest)."""
+    inside = [r for r in roots if path == r.path or path.startswith(r.path.rstrip(os.sep) + os.sep)]
+    return max(inside, key=lambda r: len(r.path), default=None)
+
+
+def outermost(paths: Iterable[str]) -> list[str]:
+    """The paths that are not inside another of the paths: a changed folder covers its contents."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1].rstrip(os.sep) + os.sep):
+            kept.append(path)
+    return kept
+
+
+def scan_paths(roots: Sequence[RootRecord], exclusions: Exclusions, paths: Iterable[str]) -> ScanResult:
+    """Like `scan`, but only the given files and folders (changed paths reported by a watcher)."""
+    result = ScanResult()
+    for path in outermost(paths):
+        root = root_of(roots, path)
+        if root is None:
+            continue
         if not os.path.isdir(root.path):
             result.missing_roots.append(root.path)
-            continue
-
-        for dirpath, dirnames, filenames in os.walk(root.path, onerror=result.record_error):
-            rel_dir = os.path.relpath(dirpath, root.path)
-            rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            dirnames[:] = [
-                d
-                for d in dirnames
-                if not exclusions.excludes(d, rel_dir + d)
-                and not exclusions.is_data_dir(os.path.join(dirpath, d))
-                and not _is_virtualenv(os.path.join(dirpath, d))
-            ]
-            for name in filenames:
-                if exclusions.excludes(name, rel_dir + name):
-                    continue
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(path)
-                except OSError as exc:
-                    if os.path.islink(path):
-                        continue  # a dangling symlink is not a document
-                    result.errors.append((path, exc.strerror or str(exc)))
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    result.files.setdefault(path, ScannedFile(path, root.id, st.st_size, st.st_mtime_ns))
+        elif path == root.path:
+            _walk(root, path, exclusions, result)
+        elif not excluded_below(root.path, path, exclusions):
+            if os.path.isdir(path) and not os.path.islink(path):
+                _walk(root, path, exclusions, result)
+            else:
+                _add_file(root, path, result)
     return result

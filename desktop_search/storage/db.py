@@ -8,7 +8,7 @@ from typing import Any
 import apsw
 import sqlite_vec
 
-from desktop_search.errors import DatabaseLocked, UserError
+from desktop_search.errors import DatabaseLocked, DiskFull, ReadOnlyIndex, UserError
 from desktop_search.storage.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -32,12 +32,28 @@ def open_database(path: Path, *, readonly: bool = False) -> apsw.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
+    except (apsw.FullError, apsw.ReadOnlyError) as exc:
+        raise storage_error(exc, path) from exc
     except apsw.BusyError as exc:
         raise DatabaseLocked(
             f"The index at {path} is busy: another Desktop Search process is writing to it. "
             "Wait for it to finish or close it, then try again."
         ) from exc
     return conn
+
+
+def storage_error(exc: apsw.FullError | apsw.ReadOnlyError, path: Path | None = None) -> UserError:
+    """What a person can do about a write the disk refused; the transaction was rolled back, nothing is lost."""
+    where = f" at {path}" if path else ""
+    if isinstance(exc, apsw.FullError):
+        return DiskFull(
+            f"The disk holding the index{where} is full. Nothing was lost: free some space and indexing "
+            "continues where it stopped."
+        )
+    return ReadOnlyIndex(
+        f"The index{where} is on read-only storage, or its file is read-only. Search still works; to index, "
+        "make it writable or choose another data folder with --home."
+    )
 
 
 Row = tuple[Any, ...]

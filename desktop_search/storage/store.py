@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from desktop_search.records import (
     LibraryStatus,
     RootRecord,
 )
-from desktop_search.storage.db import Row, rows, value
+from desktop_search.storage.db import Row, rows, storage_error, value
 from desktop_search.storage.spaces import SpaceStore
 
 _LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at"
@@ -38,13 +39,17 @@ class Store(SpaceStore):
     @contextmanager
     def write(self) -> Iterator[None]:
         """One write transaction; takes the write lock at once so it never fails half-way on BUSY."""
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if not self.conn.get_autocommit():  # SQLite may have rolled back already (disk full, I/O error)
+                    self.conn.execute("ROLLBACK")
+                raise
+        except (apsw.FullError, apsw.ReadOnlyError) as exc:
+            raise storage_error(exc) from exc
 
     # -- libraries and folders -------------------------------------------------------------
 
@@ -119,6 +124,20 @@ class Store(SpaceStore):
             (library_id,),
         )
         return {row[1]: FileState(*row) for row in rows}
+
+    def file_states_under(self, library_id: int, paths: Sequence[str]) -> dict[str, FileState]:
+        """Like `file_states`, but only these paths and the files below them (a watcher's changed paths)."""
+        found: dict[str, FileState] = {}
+        for path in paths:
+            below = path.rstrip(os.sep) + os.sep  # files inside, as the range [below, below-with-next-char)
+            for row in self.conn.execute(
+                """SELECT f.id, f.path, f.size, f.mtime_ns, f.status, c.hash
+                   FROM files f LEFT JOIN contents c ON c.id = f.content_id
+                   WHERE f.library_id = ? AND (f.path = ? OR (f.path >= ? AND f.path < ?))""",
+                (library_id, path, below, below[:-1] + chr(ord(os.sep) + 1)),
+            ):
+                found[row[1]] = FileState(*row)
+        return found
 
     def content_id_by_hash(self, library_id: int, content_hash: str) -> int | None:
         row = self.conn.execute(

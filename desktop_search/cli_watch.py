@@ -1,0 +1,123 @@
+"""The `watch`, `pause` and `resume` commands: keep the index following the folders in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_search.core.instance import WriterLock
+from desktop_search.core.live import LiveIndex, LiveOptions
+from desktop_search.errors import UserError
+from desktop_search.records import Progress
+from desktop_search.services import Services
+
+PAUSE_FLAG = "paused"  # a file in the data folder: while it exists, `watch` does not index
+
+
+def add_parsers(sub: Any) -> None:
+    watch = sub.add_parser("watch", help="follow the folders and keep the index up to date until interrupted")
+    watch.add_argument("--library", help="only this library (default: all)")
+    watch.add_argument("--rescan-minutes", type=float, default=60.0, help="full rescan interval (default 60)")
+    watch.add_argument("--full-speed", action="store_true", help="normal priority and all cores (default: polite)")
+    sub.add_parser("pause", help="pause a running `watch` (or the app) until `resume`")
+    sub.add_parser("resume", help="resume a paused `watch`")
+
+
+def _flag(services: Services) -> Path:
+    return services.settings.home / PAUSE_FLAG
+
+
+def cmd_pause(services: Services, args: argparse.Namespace) -> int:
+    _flag(services).touch()
+    print("Paused: indexing waits until `desktop-search resume`. Searching still works.")
+    return 0
+
+
+def cmd_resume(services: Services, args: argparse.Namespace) -> int:
+    _flag(services).unlink(missing_ok=True)
+    print("Resumed.")
+    return 0
+
+
+def _be_polite(services: Services) -> None:
+    """Lower priority and half the cores, so that watching never makes the computer feel slow."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(10)  # not on Windows
+    if services.embedders.threads == 0:
+        services.embedders.threads = max(1, (os.cpu_count() or 2) // 2)
+
+
+def _follow_flag(flag: Path, live: LiveIndex, stop: threading.Event) -> None:
+    """Pause while the flag file exists (works on every OS, unlike signals)."""
+    while not stop.wait(0.5):
+        if flag.exists() and not live.paused:
+            live.pause()
+        elif not flag.exists() and live.paused:
+            live.resume()
+
+
+def _handler(action: Callable[[], None]) -> Callable[[int, object], None]:
+    return lambda _signum, _frame: action()
+
+
+def _install_signals(live: LiveIndex) -> Callable[[], None]:
+    """SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM stops cleanly; returns a function that restores them."""
+    wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume, "SIGTERM": live.stop}
+    previous: dict[int, Any] = {}
+    for name, action in wanted.items():
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, _handler(action))
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
+def _report(p: Progress) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    for message in p.messages if p.phase in ("watch", "paused") else ():
+        print(f"{stamp} {message}", file=sys.stderr, flush=True)
+    if p.phase == "paused":
+        print(f"{stamp} paused", flush=True)
+    elif p.phase == "done" and (p.files_done or p.chunks_done):
+        print(f"{stamp} {p.library}: {p.files_done} files, {p.chunks_done} chunks embedded", flush=True)
+
+
+def cmd_watch(services: Services, args: argparse.Namespace) -> int:
+    libraries = services.libraries.select(args.library)
+    if not libraries:
+        raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
+    with WriterLock(services.settings.home):
+        if not args.full_speed:
+            _be_polite(services)
+        options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60)
+        names = [args.library] if args.library else None
+        live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
+        stop = threading.Event()
+        threading.Thread(target=_follow_flag, args=(_flag(services), live, stop), daemon=True).start()
+        restore = _install_signals(live)
+        print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
+        try:
+            for progress in live.run():
+                _report(progress)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            restore()
+    print("Stopped; the index is consistent and the next start continues where this one stopped.")
+    return 0
+
+
+COMMANDS = {"watch": cmd_watch, "pause": cmd_pause, "resume": cmd_resume}
