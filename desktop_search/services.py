@@ -44,7 +44,15 @@ class Services:
     embedders: EmbedderProvider
 
     def indexer(self) -> Indexer:
-        limits = IndexLimits(max_file_bytes=self.settings.max_file_mb * 1024 * 1024)
+        s, mb = self.settings, 1024 * 1024
+        limits = IndexLimits(
+            max_file_bytes=s.max_file_mb * mb,
+            max_text_bytes=s.max_text_mb * mb,
+            max_pages=s.max_pages,
+            workers=s.extract_workers,
+            timeout_s=s.extract_timeout_s,
+            memory_mb=s.extract_memory_mb,
+        )
         return Indexer(self.store, self.embedders, self.settings.home, limits)
 
     def searcher(self) -> Searcher:

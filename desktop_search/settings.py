@@ -25,7 +25,12 @@ class Settings:
     home: Path
     device: str = "auto"  # "auto", "cpu", "cuda", "mps"
     threads: int = 0  # 0: all cores
-    max_file_mb: int = 256
+    max_file_mb: int = 256  # documents above this are skipped; text files above it are read up to max_text_mb
+    max_text_mb: int = 8  # text indexed per file at most (a huge log is indexed from its start)
+    max_pages: int = 2000  # PDF pages indexed per file at most
+    extract_workers: int = 0  # extraction processes; 0: a sensible number for the cores
+    extract_timeout_s: int = 60  # per file; a worker that takes longer is killed and replaced
+    extract_memory_mb: int = 1024  # per extraction process (POSIX); a file that needs more fails
 
     @property
     def db_path(self) -> Path:

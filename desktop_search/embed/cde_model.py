@@ -140,7 +140,8 @@ class CDEModel(nn.Module):
 
     def soft_prompt(self) -> torch.Tensor:
         """The 8 soft-prompt vectors: prompt_projection of an all-ones vector, reshaped to (8, d)."""
-        weight = self.output_projection[0].weight
+        weight = self.output_projection[2].bias
+        assert isinstance(weight, torch.Tensor)
         ones = torch.ones(self.dim, dtype=weight.dtype, device=weight.device)
         prompt: torch.Tensor = self.prompt_projection(ones)
         return prompt.reshape(SOFT_TOKENS, self.dim)
@@ -150,14 +151,15 @@ class CDEModel(nn.Module):
         emb = self.second.embeddings
         if self.kind == "nomic_bert":
             words: torch.Tensor = emb.word_embeddings(input_ids)
-            return words + emb.token_type_embeddings.weight[0]  # type; the backbone adds type 0 again
+            type0: torch.Tensor = emb.token_type_embeddings.weight[0]
+            return words + type0  # the backbone adds type 0 once more
         normed: torch.Tensor = emb.norm(emb.tok_embeddings(input_ids))  # normed; the backbone norms again
         return normed
 
     def pool_mask(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Text positions averaged into the embedding; drops [CLS]..first ':' when excluding instructions."""
         if not self.options.ignore_instruction:
-            return attention_mask
+            return attention_mask.clone()
         colon = (input_ids == self.colon_token_id) & (attention_mask == 1)
         colon[:, 0] = False
         has = colon.any(dim=1)

@@ -19,4 +19,8 @@ def load_embedder(model_id: str, models_home: Path, device: str = "auto", thread
         from desktop_search.embed.biencoder import BiEncoder
 
         return BiEncoder(spec, folder, plan)
+    if spec.contextual:
+        from desktop_search.embed.cde import CDEEmbedder
+
+        return CDEEmbedder(spec, folder, plan)
     raise NotImplementedError(f"{spec.architecture} models are not supported yet")

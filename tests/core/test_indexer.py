@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core import producer
 from desktop_search.core.search import SearchOptions
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.records import Progress
 from desktop_search.services import Services
 from tests.conftest import DOCUMENTS, index_all
+from tests.core.extract.samples import make_pdf
 
 
 def _paths(services: Services, query: str, mode: str = "hybrid") -> list[str]:
@@ -84,41 +86,43 @@ def test_moves_and_copies_reuse_vectors(services: Services, docs: Path, fake_emb
 def test_bad_files_are_reported_and_good_ones_still_indexed(
     services: Services, docs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (docs / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (docs / "latin1.txt").write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
     (docs / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (docs / "empty.txt").write_bytes(b"")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
     secret = docs / "secret.txt"
     secret.write_text("classified", encoding="utf-8")
-    real_read = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def denying_open(path: str, *args: object, **kwargs: object) -> object:
+        if Path(path).name == "secret.txt":  # the tests run as root, where chmod cannot deny a read
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(producer, "open", denying_open, raising=False)
     services.libraries.add_folders([str(docs)])
     index_all(services)
     status = services.libraries.status()[0]
     reasons = {Path(f.path).name: f.error for f in status.failed_files}
-    assert set(reasons) == {"latin1.txt", "secret.txt"}
+    assert set(reasons) == {"broken.pdf", "secret.txt"}
     assert "Permission denied" in reasons["secret.txt"]
+    assert "damaged PDF" in reasons["broken.pdf"]
     assert status.skipped == 1  # the binary file
     assert _paths(services, "sourdough", "keyword") == ["bread.txt"]
+    assert _paths(services, "crème brûlée", "keyword") == ["latin1.txt"]  # cp1252/Latin-1 is decoded, not lost
     assert services.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_failed_files_are_retried_only_on_request_or_change(
     services: Services, docs: Path, fake_embedder: HashEmbedder
 ) -> None:
-    bad = docs / "bad.txt"
-    bad.write_bytes(b"\x81\xfa broken \xc3")
+    bad = docs / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
     services.libraries.add_folders([str(docs)])
     index_all(services)
     assert index_all(services)[-1].files_done == 0  # type: ignore[attr-defined]
     library = services.libraries.select(None)[0]
     assert list(services.indexer().run(library, retry_failed=True))[-1].files_done == 1
-    bad.write_text("now it is fine", encoding="utf-8")
+    bad.write_bytes(make_pdf([["now it is fine"]]))
     _bump(bad)
     index_all(services)
     assert services.libraries.status()[0].failed == 0

@@ -1,58 +1,113 @@
-"""Text extraction: choose an extractor by extension and content, return text with page offsets."""
+"""Text extraction: detect a file's type by extension and content, then run that format's extractor."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_search.core.extract.text import TEXT_KINDS, decode_text, looks_binary
+from desktop_search.core.extract.sniff import TEXT_KINDS, binary_reason, detect_kind
+
+__all__ = [
+    "Extract",
+    "ExtractLimits",
+    "Extracted",
+    "ExtractionFailed",
+    "TEXT_KINDS",
+    "detect_kind",
+    "extract_bytes",
+]
+
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """The text of a file in reading order; `page_starts[i]` is where page i + 1 begins in `text`."""
+    """The text of a file in reading order; `page_starts[i]` is where page i + 1 begins in `text`.
+
+    `note` says what was left out (a size or page cap), empty when the whole file was read.
+    """
 
     text: str
     kind: str
     page_starts: tuple[int, ...] = ()
+    note: str = ""
 
 
 class ExtractionFailed(Exception):
     """A file yields no text. `status` is "failed" (broken, unreadable) or "skipped" (not a document)."""
 
-    def __init__(self, status: str, reason: str) -> None:
+    def __init__(self, status: str, reason: str, kind: str | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.kind = kind
 
 
-Extract = Callable[[bytes, Path], Extracted]
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Caps that keep one huge or hostile file from stalling a run."""
+
+    max_text_bytes: int = 8 * MB  # text files: only this much is read and indexed
+    max_pages: int = 2000  # PDFs: pages beyond this are left out
+    max_unzipped_bytes: int = 256 * MB  # Office/ODF/EPUB: total decompressed size (zip bombs)
 
 
-def _extract_text(data: bytes, path: Path) -> Extracted:
-    kind = TEXT_KINDS.get(path.suffix.lower(), "text")
-    text = decode_text(data)
-    if text is None:
-        raise ExtractionFailed("failed", "the text is not in a supported encoding (UTF-8 expected)")
-    return Extracted(text.replace("\r\n", "\n").replace("\r", "\n"), kind)
+# (bytes read, path, limits, whether the bytes are only the first part of a text file) -> text
+Extract = Callable[[bytes, Path, ExtractLimits, bool], Extracted]
+
+# kind -> "module:function"; imported on first use so that a worker only loads what it needs.
+_EXTRACTORS = {
+    "pdf": "pdf:extract_pdf",
+    "docx": "ooxml:extract_docx",
+    "pptx": "ooxml:extract_pptx",
+    "xlsx": "ooxml:extract_xlsx",
+    "odt": "odf:extract_odf",
+    "ods": "odf:extract_odf",
+    "odp": "odf:extract_odf",
+    "epub": "epub:extract_epub",
+    "html": "html:extract_html",
+    "rtf": "rtf:extract_rtf",
+}
 
 
-def detect_kind(path: Path, head: bytes) -> str | None:
-    """The document type from the extension, confirmed by the first bytes; None when not a document."""
-    suffix = path.suffix.lower()
-    if suffix in TEXT_KINDS:
-        return TEXT_KINDS[suffix]
-    if looks_binary(head):
-        return None
-    return "text"
+def _extractor(kind: str) -> Callable[[bytes, ExtractLimits], Extracted]:
+    module, _, name = _EXTRACTORS[kind].partition(":")
+    func: Callable[[bytes, ExtractLimits], Extracted] = getattr(
+        importlib.import_module(f"desktop_search.core.extract.{module}"), name
+    )
+    return func
 
 
-def extract_bytes(data: bytes, path: Path) -> Extracted:
-    """Extract the text of a file's bytes, or raise ExtractionFailed with the reason."""
+def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, truncated: bool = False) -> Extracted:
+    """Extract the text of a file's bytes, or raise ExtractionFailed with the reason.
+
+    `truncated` says that `data` is only the first part of a text file (read up to the text cap).
+    """
+    limits = limits or ExtractLimits()
     kind = detect_kind(path, data[:8192])
     if kind is None:
-        raise ExtractionFailed("skipped", "not a document (binary content)")
+        raise ExtractionFailed("skipped", binary_reason(data[:16]))
+    if kind in TEXT_KINDS:
+        from desktop_search.core.extract.text import extract_text
+
+        note = f"only the first {limits.max_text_bytes // MB or 1} MB indexed" if truncated else ""
+        return Extracted(extract_text(data, truncated), kind, note=note)
     if not data.strip():
-        return Extracted("", kind)
-    return _extract_text(data, path)
+        raise ExtractionFailed("failed", "empty file", kind)
+    try:
+        extracted = _extractor(kind)(data, limits)
+    except ExtractionFailed as exc:
+        exc.kind = exc.kind or kind
+        raise
+    return _capped(extracted, limits.max_text_bytes)
+
+
+def _capped(extracted: Extracted, max_chars: int) -> Extracted:
+    """A document whose text exceeds the cap keeps its first part (and the pages that start in it)."""
+    if len(extracted.text) <= max_chars:
+        return extracted
+    pages = tuple(p for p in extracted.page_starts if p < max_chars)
+    note = extracted.note or f"only the first {max_chars // MB or 1} MB of text indexed"
+    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note)

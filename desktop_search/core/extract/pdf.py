@@ -1,0 +1,95 @@
+"""PDF text with page offsets: pypdfium2 first (fast, keeps column order), pypdf as the fallback."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+
+from desktop_search.core.extract import Extracted, ExtractionFailed, ExtractLimits
+
+log = logging.getLogger(__name__)
+
+PASSWORD_PROTECTED = "password-protected PDF"
+NO_TEXT_LAYER = "no text layer (scanned PDF?)"
+
+# Ligatures (U+FB00-FB06) become their letters; pdfium marks a hyphen it removed at a line end with U+FFFE.
+_TRANSLATE: dict[int, str | None] = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+_TRANSLATE |= {0xFFFE: None, 0x00: None, 0x02: None}
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])[-\u00ad]\n(?=[^\W\d_A-Z])")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def normalise_page(text: str) -> str:
+    """Unify line ends, expand ligatures and rejoin words hyphenated at a line end ("exam-\\nple")."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = _TRAILING_SPACE.sub("\n", text)
+    return _HYPHENATED.sub("", text).strip()
+
+
+def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ExtractionFailed("failed", PASSWORD_PROTECTED, "pdf") from exc
+        raise
+    try:
+        total = len(pdf)
+        pages = []
+        for index in range(min(total, max_pages)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return pages, total
+    finally:
+        pdf.close()
+
+
+def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+    import pypdf
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+            raise ExtractionFailed("failed", PASSWORD_PROTECTED, "pdf")
+        total = len(reader.pages)
+        return [reader.pages[i].extract_text() or "" for i in range(min(total, max_pages))], total
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        # pypdf reports damage through many exception types; all mean the same to a person.
+        raise ExtractionFailed("failed", f"damaged PDF ({exc.__class__.__name__}: {exc})"[:300], "pdf") from exc
+
+
+def _assemble(pages: list[str], total: int, max_pages: int) -> Extracted:
+    texts = [normalise_page(p) for p in pages]
+    if total == 0:
+        raise ExtractionFailed("failed", "PDF has no pages", "pdf")
+    if not any(texts):
+        raise ExtractionFailed("failed", NO_TEXT_LAYER, "pdf")
+    starts, parts, offset = [], [], 0
+    for text in texts:
+        starts.append(offset)
+        parts.append(text)
+        offset += len(text) + 2
+    note = f"only the first {max_pages} of {total} pages indexed" if total > max_pages else ""
+    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note)
+
+
+def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
+    """Text per page; password-protected and image-only PDFs fail with a reason a person understands."""
+    if b"%PDF-" not in data[:1024]:
+        raise ExtractionFailed("failed", "not a PDF file (no %PDF header)", "pdf")
+    import pypdfium2 as pdfium
+
+    try:
+        pages, total = _pdfium_pages(data, limits.max_pages)
+    except pdfium.PdfiumError as exc:
+        log.info("pdfium could not read the PDF (%s); trying pypdf", exc)
+        pages, total = _pypdf_pages(data, limits.max_pages)
+    return _assemble(pages, total, limits.max_pages)

@@ -1,0 +1,292 @@
+"""Extraction in spawned worker processes with a per-file timeout and memory cap; a lost worker is replaced."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from desktop_search.core.extract import (
+    TEXT_KINDS,
+    Extract,
+    Extracted,
+    ExtractionFailed,
+    ExtractLimits,
+    detect_kind,
+    extract_bytes,
+)
+
+log = logging.getLogger(__name__)
+
+CHANGED = "changed while being read; will be retried"
+_HEAD = 8192
+_STARTUP_FAILURES = 3
+
+
+def default_workers() -> int:
+    """Two on a laptop with two cores (reading overlaps parsing), half the cores above that, at most four."""
+    cores = os.cpu_count() or 2
+    return cores if cores <= 2 else min(4, cores // 2)
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    workers: int = 0  # 0: default_workers()
+    timeout_s: float = 60.0
+    memory_mb: int = 1024
+    jobs_per_worker: int = 200  # recycle workers now and then, so a leak in a parser cannot grow forever
+    extract: ExtractLimits = field(default_factory=ExtractLimits)
+
+
+@dataclass(frozen=True)
+class Job:
+    key: int
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a job produced no text; `status` is "failed" or "skipped"."""
+
+    status: str
+    reason: str
+    kind: str | None = None
+    retry: bool = False  # the file changed underneath: look again on the next run
+
+
+Outcome = Extracted | Failure
+
+
+def read_for_extraction(job: Job, limits: ExtractLimits) -> tuple[bytes, bool]:
+    """The file's bytes (text files only up to the text cap) and whether they were cut short."""
+    with open(job.path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns):
+            raise ExtractionFailed("failed", CHANGED)
+        head = f.read(_HEAD)
+        kind = detect_kind(Path(job.path), head)
+        if kind in TEXT_KINDS and st.st_size > limits.max_text_bytes:
+            return head + f.read(limits.max_text_bytes - len(head)), True
+        return head + f.read(), False
+
+
+def run_job(job: Job, limits: ExtractLimits, extract: Extract, memory_mb: int) -> Outcome:
+    """One file, with every way it can go wrong turned into a Failure a person can read."""
+    try:
+        data, truncated = read_for_extraction(job, limits)
+        return extract(data, Path(job.path), limits, truncated)
+    except ExtractionFailed as exc:
+        return Failure(exc.status, exc.reason, exc.kind, exc.reason == CHANGED)
+    except FileNotFoundError:
+        return Failure("failed", "disappeared while being indexed", retry=True)
+    except MemoryError:
+        return Failure("failed", f"ran out of memory (limit {memory_mb} MB)")
+    except OSError as exc:
+        return Failure("failed", f"cannot read: {exc.strerror or exc.__class__.__name__}")
+    except Exception as exc:  # a bug or an unexpected parser error: reported with its traceback, never fatal
+        log.error("extracting %s failed:\n%s", job.path, traceback.format_exc())
+        return Failure("failed", f"extraction error: {exc.__class__.__name__}: {exc}"[:300])
+
+
+def _limit_memory(memory_mb: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the parent's timeout and kill are the only guard
+        return
+    cap = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+
+
+def _worker_main(conn: Connection, memory_mb: int, extract: Extract | None) -> None:
+    """A worker's loop: one job at a time until told to stop; exits after running out of memory."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _limit_memory(memory_mb)
+    conn.send("ready")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        job, limits = message
+        outcome = run_job(job, limits, extract or extract_bytes, memory_mb)
+        conn.send(outcome)
+        if isinstance(outcome, Failure) and outcome.reason.startswith("ran out of memory"):
+            return  # a heap that hit the cap may be fragmented; a fresh process is cheaper than doubt
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's SpawnProcess
+    conn: Connection
+    ready: bool = False
+    job: Job | None = None
+    started: float = 0.0
+    jobs_done: int = 0
+
+
+def _death_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if name == "SIGKILL":
+            return "worker crashed (killed by the system, out of memory?)"
+        return f"worker crashed ({name})"
+    return f"worker crashed (exit code {exitcode})"
+
+
+class WorkerPool:
+    """Runs jobs in at most `workers` spawned processes; results come back through `collect`."""
+
+    def __init__(self, limits: PoolLimits | None = None, extract: Extract | None = None) -> None:
+        self.limits = limits or PoolLimits()
+        self.size = self.limits.workers or default_workers()
+        self.extract = extract
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self._waiting: deque[Job] = deque()
+        self._startup_failures = 0
+
+    @property
+    def busy(self) -> int:
+        """Jobs submitted and not yet collected."""
+        return len(self._waiting) + sum(1 for w in self._workers if w.job is not None)
+
+    def has_room(self) -> bool:
+        return self.busy < self.size
+
+    def submit(self, job: Job) -> None:
+        self._waiting.append(job)
+        self._dispatch()
+
+    def collect(self, timeout: float) -> list[tuple[Job, Outcome]]:
+        """Finished jobs, waiting at most `timeout` seconds (less when a job's deadline comes first)."""
+        self._dispatch()
+        if not self._workers:
+            return []
+        now = time.monotonic()
+        deadlines = [w.started + self.limits.timeout_s - now for w in self._workers if w.job is not None]
+        wait_s = max(0.0, min([timeout, *deadlines]))
+        ready: set[object] = set(
+            wait([w.conn for w in self._workers] + [w.process.sentinel for w in self._workers], wait_s)
+        )
+        results: list[tuple[Job, Outcome]] = []
+        for worker in list(self._workers):
+            outcome = self._check(worker, ready)
+            if outcome is not None and worker.job is not None:
+                results.append((worker.job, outcome))
+                worker.job = None
+        self._dispatch()
+        return results
+
+    def close(self) -> None:
+        """Stop every worker: politely when idle, by force when busy or slow."""
+        for worker in self._workers:
+            if worker.job is None:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+        for worker in self._workers:
+            self._stop(worker, force=worker.job is not None)
+        self._workers.clear()
+
+    def _check(self, worker: _Worker, ready: set[object]) -> Outcome | None:
+        """What happened to one worker since the last look; replaces it when it died or overran."""
+        if worker.conn in ready:
+            try:
+                message = worker.conn.recv()
+            except (EOFError, OSError):
+                return self._lost(worker, _death_reason(self._reap(worker)))
+            if message == "ready":
+                worker.ready = True
+                self._startup_failures = 0
+                return None
+            worker.jobs_done += 1
+            if not worker.process.is_alive() or worker.jobs_done >= self.limits.jobs_per_worker:
+                self._retire(worker)
+            return message  # type: ignore[no-any-return]
+        if worker.process.sentinel in ready:
+            reason = _death_reason(self._reap(worker))
+            if not worker.ready:
+                self._startup_failures += 1
+                if self._startup_failures >= _STARTUP_FAILURES:
+                    raise RuntimeError(f"extraction workers cannot start: {reason}")
+            return self._lost(worker, reason)
+        if worker.job is not None and time.monotonic() - worker.started > self.limits.timeout_s:
+            return self._lost(worker, f"timed out after {self.limits.timeout_s:g} s")
+        return None
+
+    def _lost(self, worker: _Worker, reason: str) -> Failure:
+        log.warning("%s: %s", worker.job.path if worker.job else "extraction worker", reason)
+        self._stop(worker, force=True)
+        self._workers.remove(worker)
+        return Failure("failed", reason)
+
+    def _retire(self, worker: _Worker) -> None:
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)
+        self._stop(worker, force=False)
+        self._workers.remove(worker)
+
+    def _reap(self, worker: _Worker) -> int | None:
+        worker.process.join(timeout=1.0)
+        return worker.process.exitcode  # type: ignore[no-any-return]
+
+    def _stop(self, worker: _Worker, force: bool) -> None:
+        if force and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=0.5 if not force else 5.0)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(timeout=5.0)
+        worker.conn.close()
+
+    def _dispatch(self) -> None:
+        """Hand waiting jobs to idle workers, starting workers (up to the pool size) as needed."""
+        while self._waiting:
+            idle = next((w for w in self._workers if w.ready and w.job is None), None)
+            if idle is None:
+                if len(self._workers) < self.size and not any(not w.ready for w in self._workers):
+                    self._start_worker()
+                return
+            job = self._waiting.popleft()
+            try:
+                idle.conn.send((job, self.limits.extract))
+            except OSError:
+                self._waiting.appendleft(job)
+                self._stop(idle, force=True)
+                self._workers.remove(idle)
+                continue
+            idle.job, idle.started = job, time.monotonic()
+
+    def _start_worker(self) -> None:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self.limits.memory_mb, self.extract),
+            name="desktop-search-extract",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self._workers.append(_Worker(process, parent))
+
+
+def extract_in_process(job: Job, limits: ExtractLimits, extract: Callable[..., Extracted] | None = None) -> Outcome:
+    """The same work as a worker does, in this process: for benchmarks and tests of the formats."""
+    return run_job(job, limits, extract or extract_bytes, 0)

@@ -1,0 +1,195 @@
+"""The indexing pipeline's producer: hashes files, has worker processes extract the new ones, chunks the text."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from desktop_search.core.chunking import chunk_text
+from desktop_search.core.extract import MB, TEXT_KINDS, Extract, Extracted, ExtractLimits, detect_kind
+from desktop_search.core.extract.sniff import binary_reason
+from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool
+from desktop_search.core.scanner import ScannedFile
+from desktop_search.embed.base import Embedder
+from desktop_search.records import ChunkSpan
+
+log = logging.getLogger(__name__)
+
+QUEUE_DEPTH = 16  # extracted files waiting for the writer: bounds memory while the model is busy
+_HASH_BLOCK = 1024 * 1024
+_HEAD = 8192
+
+
+@dataclass(frozen=True)
+class IndexLimits:
+    """Per-file caps and the extraction workers' limits (see Settings for the user-facing knobs)."""
+
+    max_file_bytes: int = 256 * MB  # documents above this are skipped (text files: only the head is read)
+    max_text_bytes: int = 8 * MB
+    max_pages: int = 2000
+    max_unzipped_bytes: int = 256 * MB
+    workers: int = 0  # 0: a sensible number for the cores
+    timeout_s: float = 60.0
+    memory_mb: int = 1024
+
+    def pool(self) -> PoolLimits:
+        extract = ExtractLimits(self.max_text_bytes, self.max_pages, self.max_unzipped_bytes)
+        return PoolLimits(self.workers, self.timeout_s, self.memory_mb, extract=extract)
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage in one run; extraction and chunking overlap embedding."""
+
+    scan: float = 0.0
+    read: float = 0.0
+    extract: float = 0.0
+    chunk: float = 0.0
+    embed: float = 0.0
+    write: float = 0.0
+    chunks_embedded: int = 0
+    tokens_embedded: int = 0
+
+
+@dataclass(frozen=True)
+class New:
+    file: ScannedFile
+    content_hash: str
+    extracted: Extracted
+    spans: list[ChunkSpan]
+
+
+@dataclass(frozen=True)
+class Known:
+    file: ScannedFile
+    content_hash: str
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    file: ScannedFile
+    status: str
+    reason: str
+    kind: str | None = None
+    retry: bool = False  # store an impossible mtime, so that the next run looks at the file again
+
+
+DONE = object()
+
+
+def _read_error(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "disappeared while being indexed"
+    return f"cannot read: {exc.strerror or exc.__class__.__name__}"
+
+
+class Hashed(NamedTuple):
+    content_hash: str
+    kind: str | None  # None: not a document
+    head: bytes
+    too_large: bool
+
+
+def hash_file(path: str, limits: IndexLimits) -> Hashed:
+    """The content hash and detected kind, streamed so that a 2 GB file never sits in memory.
+
+    Text files are hashed only as far as they are indexed (the text cap), so a growing log whose
+    head is unchanged keeps its chunks. Documents over the size cap are not hashed at all.
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as f:
+        head = f.read(_HEAD)
+        kind = detect_kind(Path(path), head)
+        size = f.seek(0, 2)
+        if kind not in TEXT_KINDS and size > limits.max_file_bytes:
+            return Hashed("", kind, head, True)
+        budget = limits.max_text_bytes if kind in TEXT_KINDS else size
+        if size > budget:
+            digest.update(b"first %d bytes\0" % budget)
+        f.seek(0)
+        while budget > 0 and (block := f.read(min(_HASH_BLOCK, budget))):
+            digest.update(block)
+            budget -= len(block)
+    return Hashed(digest.hexdigest(), kind, head, False)
+
+
+@dataclass
+class Producer:
+    """Feeds a bounded queue from its own thread: known content by hash, new content from the worker pool."""
+
+    work: list[ScannedFile]
+    known: set[str]
+    embedder: Embedder
+    limits: IndexLimits
+    cancel: threading.Event
+    times: StageTimes
+    extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
+    out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
+    _pending: dict[int, tuple[ScannedFile, str, float]] = field(default_factory=dict)
+
+    def run(self) -> None:
+        pool: WorkerPool | None = None
+        try:
+            for key, item in enumerate(self.work):
+                if self.cancel.is_set():
+                    break
+                ready = self._prepare(key, item)
+                if isinstance(ready, Job):
+                    pool = pool or WorkerPool(self.limits.pool(), self.extract)
+                    pool.submit(ready)
+                    while not pool.has_room() and not self.cancel.is_set():
+                        self._deliver(pool.collect(0.2))
+                else:
+                    self.out.put(ready)
+            while pool is not None and pool.busy and not self.cancel.is_set():
+                self._deliver(pool.collect(0.2))
+        finally:
+            if pool is not None:
+                pool.close()
+            self.out.put(DONE)
+
+    def _prepare(self, key: int, item: ScannedFile) -> object:
+        """Known content or a reason to skip, or else a job for the workers."""
+        t0 = time.perf_counter()
+        try:
+            hashed = hash_file(item.path, self.limits)
+        except OSError as exc:
+            return Failed(item, "failed", _read_error(exc), retry=isinstance(exc, FileNotFoundError))
+        finally:
+            self.times.read += time.perf_counter() - t0
+        if hashed.too_large:
+            return Failed(item, "skipped", f"larger than the {self.limits.max_file_bytes // MB} MB limit", hashed.kind)
+        if hashed.kind is None:
+            return Failed(item, "skipped", binary_reason(hashed.head))
+        if hashed.content_hash in self.known:
+            return Known(item, hashed.content_hash, hashed.kind)
+        self._pending[key] = (item, hashed.content_hash, time.perf_counter())
+        return Job(key, item.path, item.size, item.mtime_ns)
+
+    def _deliver(self, results: list[tuple[Job, Outcome]]) -> None:
+        for job, outcome in results:
+            item, content_hash, submitted = self._pending.pop(job.key)
+            self.times.extract += time.perf_counter() - submitted
+            self.out.put(self._outcome_for(item, content_hash, outcome))
+
+    def _outcome_for(self, item: ScannedFile, content_hash: str, outcome: Outcome) -> object:
+        if isinstance(outcome, Failure):
+            return Failed(item, outcome.status, outcome.reason, outcome.kind, outcome.retry)
+        t0 = time.perf_counter()
+        spans = chunk_text(
+            outcome.text,
+            self.embedder.tokenizer,
+            self.embedder.chunk_tokens,
+            self.embedder.chunk_overlap,
+            outcome.page_starts,
+        )
+        self.times.chunk += time.perf_counter() - t0
+        self.known.add(content_hash)
+        return New(item, content_hash, outcome, spans)

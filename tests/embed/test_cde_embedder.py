@@ -1,0 +1,79 @@
+"""The CDE embedder: stage 1 for contexts, stage 2 under a context, batching and the per-context query cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_search.embed.catalog import ModelSpec
+from desktop_search.embed.cde import CDEEmbedder, colon_id
+from desktop_search.embed.device import plan_device
+from tests.conftest import DOCUMENTS
+from tests.embed.tiny_cde import make_tiny_cde
+
+TEXTS = list(DOCUMENTS.values())
+
+
+def tiny_spec(model_id: str = "tiny-cde") -> ModelSpec:
+    return ModelSpec(
+        id=model_id,
+        repo="test/tiny-cde",
+        revision="r1",
+        size_mb=1,
+        dim=64,
+        max_tokens=64,
+        chunk_tokens=24,
+        chunk_overlap=4,
+        licence="test",
+        architecture="cde-v2",
+        query_prefix="search_query: ",
+        document_prefix="search_document: ",
+    )
+
+
+@pytest.fixture(scope="module")
+def cde(tmp_path_factory: pytest.TempPathFactory) -> CDEEmbedder:
+    folder = make_tiny_cde(tmp_path_factory.mktemp("tiny") / "tiny-cde", TEXTS, corpus_size=4)
+    return CDEEmbedder(tiny_spec(), folder, plan_device("cpu"))
+
+
+def test_colon_comes_from_the_tokenizer(cde: CDEEmbedder, tmp_path: Path) -> None:
+    assert cde.model.colon_token_id == 4
+    assert cde.context_size == 4
+
+
+def test_context_vectors_do_not_depend_on_batching(cde: CDEEmbedder) -> None:
+    together = cde.embed_context(TEXTS[:6])
+    alone = np.concatenate([cde.embed_context([t]) for t in TEXTS[:6]])
+    assert together.shape == (6, 64)
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
+def test_documents_under_a_context_are_normalised_and_order_independent(cde: CDEEmbedder) -> None:
+    bound = cde.with_context(cde.embed_context(TEXTS[:4]), "ctx-1")
+    vectors = bound.embed_documents(TEXTS)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    reversed_order = bound.embed_documents(TEXTS[::-1])[::-1]
+    np.testing.assert_allclose(vectors, reversed_order, atol=1e-5)
+    assert bound.overhead_tokens >= cde.context_size + 8  # the prefix counts against the token budget
+
+
+def test_a_new_context_gives_new_vectors_and_its_own_query_cache(cde: CDEEmbedder) -> None:
+    first = cde.with_context(cde.embed_context(TEXTS[:4]), "ctx-1")
+    second = cde.with_context(cde.embed_context(TEXTS[4:8]), "ctx-2")
+    q1, q2 = first.embed_query("tomato garden"), second.embed_query("tomato garden")
+    assert np.abs(q1 - q2).max() > 1e-3
+    assert first.embed_query("tomato garden") is q1  # cached per context
+    assert cde.with_context(np.zeros((4, 64), np.float32), "ctx-1") is first
+
+
+def test_the_bare_model_refuses_to_embed_without_a_context(cde: CDEEmbedder) -> None:
+    with pytest.raises(RuntimeError, match="context"):
+        cde.embed_query("anything")
+
+
+def test_colon_id_of_a_tokenizer_file(cde: CDEEmbedder, tmp_path: Path) -> None:
+    folder = make_tiny_cde(tmp_path / "m", ["a b c"], corpus_size=2)
+    assert colon_id(folder / "tokenizer.json") == 4
