@@ -38,15 +38,16 @@ def changed_paths(event_type: str, src_path: str, dest_path: str, is_directory: 
 @dataclass
 class _Pending:
     first: float  # when the path was first reported since it was last handed out
-    last: float  # when it was last reported
+    last: float  # when it was last reported or last seen changing
     stamp: Stamp
+    group: int = 0  # paths reported by one event (a move's source and destination) go out together
 
 
 class Debouncer:
     """Changed paths wait until they have been quiet for `quiet_s` and their size and mtime stopped changing.
 
-    Paths that no longer exist (deleted, moved away) are held back while any existing path is still
-    settling, so that both halves of a move are handed out together and the moved file keeps its vectors.
+    Both halves of a move are handed out together, even while the destination is still settling, so that
+    the index stores the new path before it drops the old one and the moved file keeps its vectors.
     A path that never settles (a growing log) is handed out anyway after `max_wait_s`.
     """
 
@@ -58,16 +59,23 @@ class Debouncer:
         self._clock = clock
         self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
+        self._groups = 0
 
-    def add(self, path: str) -> None:
+    def add(self, *paths: str) -> None:
+        """Queue paths changed by one event; several paths (a move) are handed out together."""
         now = self._clock()
-        current = stamp(path)
+        stamps = [stamp(path) for path in paths]
         with self._lock:
-            entry = self._pending.get(path)
-            if entry is None:
-                self._pending[path] = _Pending(now, now, current)
-            else:
-                entry.last, entry.stamp = now, current
+            group = 0
+            if len(paths) > 1:
+                self._groups += 1
+                group = self._groups
+            for path, current in zip(paths, stamps, strict=True):
+                entry = self._pending.get(path)
+                if entry is None:
+                    self._pending[path] = _Pending(now, now, current, group)
+                else:
+                    entry.last, entry.stamp, entry.group = now, current, group or entry.group
 
     def __len__(self) -> int:
         with self._lock:
@@ -77,20 +85,17 @@ class Debouncer:
         """Remove and return the paths that have settled; the rest keep waiting."""
         now = self._clock()
         with self._lock:
-            ready: list[str] = []
-            gone: list[str] = []
-            settling = False
-            for path, entry in list(self._pending.items()):
+            waiting_groups: set[int] = set()
+            candidates: list[tuple[str, _Pending]] = []
+            for path, entry in self._pending.items():
                 current = stamp(path)
-                overdue = now - entry.first >= self.max_wait_s
                 if current != entry.stamp:  # still being written: wait another quiet period
                     entry.last, entry.stamp = now, current
-                if now - entry.last < self.quiet_s and not overdue:
-                    settling = settling or current is not None
-                    continue
-                (ready if current is not None or overdue else gone).append(path)
-            if not settling:
-                ready += gone
+                if now - entry.last >= self.quiet_s or now - entry.first >= self.max_wait_s:
+                    candidates.append((path, entry))
+                elif entry.group:
+                    waiting_groups.add(entry.group)
+            ready = [path for path, entry in candidates if entry.group not in waiting_groups or not entry.group]
             for path in ready:
                 del self._pending[path]
             return ready

@@ -172,10 +172,8 @@ class Watcher:
 
     def _on_event(self, event: FileSystemEvent) -> None:
         src, dest = os.fsdecode(event.src_path), os.fsdecode(event.dest_path)
-        queued = False
-        for path in changed_paths(event.event_type, src, dest, event.is_directory):
-            if self.included(path):
-                self.debouncer.add(path)
-                queued = True
-        if queued and self.on_change is not None:
-            self.on_change()
+        paths = [p for p in changed_paths(event.event_type, src, dest, event.is_directory) if self.included(p)]
+        if paths:
+            self.debouncer.add(*paths)
+            if self.on_change is not None:
+                self.on_change()

@@ -15,7 +15,7 @@ from tests.core.watch_helpers import LiveThread, fresh_snapshot, running, snapsh
 def _converges(services: Services, folder: Path, tmp_path: Path, live: LiveThread) -> None:
     """The live index ends up holding exactly what a fresh index of the folder holds, everything embedded."""
     expected = fresh_snapshot(folder, tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}")
-    assert expected[1] == expected[2] and expected[3] == 0  # the reference is complete
+    assert (expected[2], expected[3]) == (expected[1], 0)  # the reference is complete
     db = services.settings.db_path
 
     def same() -> bool:
@@ -102,9 +102,7 @@ def test_a_thousand_files_created_at_once(services: Services, docs: Path, tmp_pa
     assert len(snapshot(services.settings.db_path, docs)[0]) == len(DOCUMENTS) + 1000
 
 
-def test_changes_made_while_not_watching_are_found_at_start(
-    services: Services, docs: Path, tmp_path: Path
-) -> None:
+def test_changes_made_while_not_watching_are_found_at_start(services: Services, docs: Path, tmp_path: Path) -> None:
     services.libraries.add_folders([str(docs)])
     with running(services):
         pass
