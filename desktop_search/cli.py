@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TextIO
 
-from desktop_search import __version__, cli_watch
+from desktop_search import __version__, cli_models, cli_watch
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
@@ -56,8 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("path")
     remove.add_argument("--library", default=DEFAULT_LIBRARY)
 
-    sub.add_parser("gui", help="open the desktop window")
+    gui = sub.add_parser("gui", help="open the desktop window")
+    gui.add_argument("--query", help="search for this at start")
+    gui.add_argument("--screenshot", metavar="FILE.png", help="save a picture of the window when ready, then exit")
+    gui.add_argument("--view", choices=("main", "libraries", "indexing"), default="main", help="--screenshot of what")
+    gui.add_argument("--hidden", action="store_true", help="start in the system tray (used at login)")
     cli_watch.add_parsers(sub)
+    cli_models.add_parsers(sub)
     return p
 
 
@@ -192,8 +197,18 @@ def cmd_remove(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_gui(services: Services, args: argparse.Namespace) -> int:
-    print("The desktop window is not part of this version yet; use the commands (desktop-search --help).")
-    return 0
+    from pathlib import Path
+
+    from desktop_search.gui.app import GuiOptions, run_gui  # Qt is imported only for the window
+
+    screenshot = getattr(args, "screenshot", None)  # absent when `desktop-search` runs with no command
+    options = GuiOptions(
+        query=getattr(args, "query", None),
+        screenshot=Path(screenshot) if screenshot else None,
+        view=getattr(args, "view", "main"),
+        hidden=getattr(args, "hidden", False),
+    )
+    return run_gui(services, options)
 
 
 COMMANDS = {
@@ -204,6 +219,7 @@ COMMANDS = {
     "remove": cmd_remove,
     "gui": cmd_gui,
     **cli_watch.COMMANDS,
+    **cli_models.COMMANDS,
 }
 
 

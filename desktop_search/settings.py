@@ -31,6 +31,9 @@ class Settings:
     extract_workers: int = 0  # extraction processes; 0: a sensible number for the cores
     extract_timeout_s: int = 60  # per file; a worker that takes longer is killed and replaced
     extract_memory_mb: int = 1024  # per extraction process (POSIX); a file that needs more fails
+    tray_icon: bool = True  # desktop app: show an icon in the system tray
+    close_to_tray: bool = True  # desktop app: closing the window keeps indexing in the tray
+    start_at_login: bool = False  # desktop app: start hidden in the tray when the user logs in
 
     @property
     def db_path(self) -> Path:

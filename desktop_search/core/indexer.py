@@ -3,132 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_search.core.chunking import chunk_text
-from desktop_search.core.extract import Extracted, ExtractionFailed, detect_kind, extract_bytes
+from desktop_search.core.extract import Extract
+from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.embed.base import Embedder
-from desktop_search.records import ChunkSpan, LibraryRecord, Progress, SpaceRecord
+from desktop_search.records import LibraryRecord, Progress, SpaceRecord
 from desktop_search.storage import Store
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.1
-QUEUE_DEPTH = 16  # extracted files waiting for the writer: bounds memory while the model is busy
-
-
-@dataclass(frozen=True)
-class IndexLimits:
-    max_file_bytes: int = 256 * 1024 * 1024
-
-
-@dataclass
-class StageTimes:
-    """Seconds spent per stage in one run; extraction and chunking overlap embedding."""
-
-    scan: float = 0.0
-    read: float = 0.0
-    extract: float = 0.0
-    chunk: float = 0.0
-    embed: float = 0.0
-    write: float = 0.0
-    chunks_embedded: int = 0
-    tokens_embedded: int = 0
-
-
-@dataclass(frozen=True)
-class _New:
-    file: ScannedFile
-    content_hash: str
-    extracted: Extracted
-    spans: list[ChunkSpan]
-
-
-@dataclass(frozen=True)
-class _Known:
-    file: ScannedFile
-    content_hash: str
-    kind: str | None
-
-
-@dataclass(frozen=True)
-class _Failed:
-    file: ScannedFile
-    status: str
-    reason: str
-    kind: str | None = None
-
-
-_DONE = object()
-
-
-def _describe_os_error(exc: OSError) -> str:
-    return exc.strerror or exc.__class__.__name__
-
-
-@dataclass
-class _Producer:
-    """Reads, hashes, extracts and chunks files in its own thread, feeding a bounded queue."""
-
-    work: list[ScannedFile]
-    known: set[str]
-    embedder: Embedder
-    limits: IndexLimits
-    cancel: threading.Event
-    times: StageTimes
-    out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
-
-    def run(self) -> None:
-        try:
-            for item in self.work:
-                if self.cancel.is_set():
-                    break
-                self.out.put(self._one(item))
-        finally:
-            self.out.put(_DONE)
-
-    def _one(self, item: ScannedFile) -> object:
-        path = Path(item.path)
-        if item.size > self.limits.max_file_bytes:
-            mb = self.limits.max_file_bytes // (1024 * 1024)
-            return _Failed(item, "skipped", f"larger than the {mb} MB limit")
-        t0 = time.perf_counter()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return _Failed(item, "failed", f"cannot read: {_describe_os_error(exc)}")
-        content_hash = hashlib.blake2b(data, digest_size=20).hexdigest()
-        t1 = time.perf_counter()
-        self.times.read += t1 - t0
-        if content_hash in self.known:
-            return _Known(item, content_hash, detect_kind(path, data[:8192]))
-        try:
-            extracted = extract_bytes(data, path)
-        except ExtractionFailed as exc:
-            return _Failed(item, exc.status, exc.reason)
-        except Exception as exc:  # a bug in an extractor must not stop the run; it is logged with its traceback
-            log.exception("extracting %s failed", item.path)
-            return _Failed(item, "failed", f"extraction error: {exc!r}")
-        t2 = time.perf_counter()
-        spans = chunk_text(
-            extracted.text,
-            self.embedder.tokenizer,
-            self.embedder.chunk_tokens,
-            self.embedder.chunk_overlap,
-            extracted.page_starts,
-        )
-        self.times.extract += t2 - t1
-        self.times.chunk += time.perf_counter() - t2
-        self.known.add(content_hash)
-        return _New(item, content_hash, extracted, spans)
 
 
 class Indexer:
@@ -140,11 +31,13 @@ class Indexer:
         embedder_for: Callable[[str], Embedder],
         data_dir: Path | None = None,
         limits: IndexLimits | None = None,
+        extract: Extract | None = None,
     ) -> None:
         self.store = store
         self.embedder_for = embedder_for
         self.data_dir = data_dir
         self.limits = limits or IndexLimits()
+        self.extract = extract  # None: the real extractors; tests inject misbehaving ones
         self.times = StageTimes()
 
     def run(
@@ -162,7 +55,8 @@ class Indexer:
         embedder = self.embedder_for(library.model_id)
         space = self._space(library, embedder)
         stop = threading.Event()
-        producer = _Producer(work, self.store.known_hashes(library.id), embedder, self.limits, stop, self.times)
+        known = self.store.known_hashes(library.id)
+        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract)
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:
@@ -221,7 +115,7 @@ class Indexer:
         library: LibraryRecord,
         embedder: Embedder,
         space: SpaceRecord,
-        producer: _Producer,
+        producer: Producer,
         files: tuple[int, list[str]],
         messages: tuple[str, ...],
         cancel: threading.Event,
@@ -237,7 +131,7 @@ class Indexer:
                 item = producer.out.get(timeout=0.2) if producing and not pending else producer.out.get_nowait()
             except queue.Empty:
                 item = None
-            if item is _DONE:
+            if item is DONE:
                 producing = False
                 # Deletions wait until every new file is stored, so a moved file links to its old content.
                 for path in gone:
@@ -279,7 +173,7 @@ class Indexer:
         """Store one producer result in its own transaction; returns (chunks queued, success)."""
         t0 = time.perf_counter()
         try:
-            if isinstance(item, _New):
+            if isinstance(item, New):
                 f = item.file
                 self.store.store_content(
                     library.id,
@@ -293,9 +187,10 @@ class Indexer:
                     page_starts=item.extracted.page_starts,
                     chunker=self.embedder_for(library.model_id).chunker_key,
                     spans=item.spans,
+                    note=item.extracted.note or None,
                 )
                 return len(item.spans), True
-            if isinstance(item, _Known):
+            if isinstance(item, Known):
                 f = item.file
                 if self.store.link_file(
                     library.id, f.root_id, f.path, f.size, f.mtime_ns, item.kind, item.content_hash
@@ -313,10 +208,11 @@ class Indexer:
                     "changed while indexing; will be retried",
                 )
                 return 0, False
-            assert isinstance(item, _Failed)
+            assert isinstance(item, Failed)
             f = item.file
+            mtime_ns = -1 if item.retry else f.mtime_ns  # -1 never matches, so the next run looks again
             self.store.record_unindexed_file(
-                library.id, f.root_id, f.path, f.size, f.mtime_ns, item.kind, item.status, item.reason
+                library.id, f.root_id, f.path, f.size, mtime_ns, item.kind, item.status, item.reason
             )
             return 0, item.status != "failed"
         finally:

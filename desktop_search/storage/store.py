@@ -179,15 +179,19 @@ class Store(SpaceStore):
         page_starts: Sequence[int] | None,
         chunker: str,
         spans: Sequence[ChunkSpan],
+        note: str | None = None,
     ) -> None:
-        """Store a file's extracted text and chunks, queueing them for every live space; one transaction."""
+        """Store a file's extracted text and chunks, queueing them for every live space; one transaction.
+
+        `note` (kept in files.error) says what a size or page cap left out of an indexed file.
+        """
         page_count = len(page_starts) if page_starts else None
         with self.write():
             content_id = self.content_id_by_hash(library_id, content_hash)
             if content_id is None:
                 content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans)
             old = self._upsert_file(
-                library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", None, content_id
+                library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", note, content_id
             )
             if old is not None and old != content_id:
                 self._drop_content_if_orphan(old)
@@ -367,3 +371,20 @@ class Store(SpaceStore):
             failed_files=tuple(failed),
             last_indexed_at=library.last_indexed_at,
         )
+
+    # -- desktop app support ------------------------------------------------------------------
+
+    def chunk_context(self, chunk_id: int, margin: int) -> tuple[str, int] | None:
+        """The extracted text around a chunk, `margin` characters either side, and where that excerpt starts."""
+        row = self.conn.execute(
+            """SELECT max(ch.start - ?2, 0), substr(co.text, max(ch.start - ?2, 0) + 1, ch.end - ch.start + 2 * ?2)
+               FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE ch.id = ?1""",
+            (chunk_id, margin),
+        ).fetchone()
+        return (str(row[1]), int(row[0])) if row else None
+
+    def set_library_exclusions(self, library_id: int, exclusions: Sequence[str]) -> None:
+        with self.write():
+            self.conn.execute(
+                "UPDATE libraries SET exclusions = ? WHERE id = ?", (json.dumps(list(exclusions)), library_id)
+            )

@@ -1,0 +1,1 @@
+"""The desktop app (PySide6); nothing outside this package imports Qt."""

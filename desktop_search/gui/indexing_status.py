@@ -1,0 +1,151 @@
+"""Always-visible indexing status: counts, speed, ETA, current file, failed files, pause and resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_search.records import FailedFile, LibraryStatus, Progress
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "less than a minute left"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min left"
+    return f"about {seconds / 3600:.1f} h left"
+
+
+def describe(progress: Progress) -> str:
+    """One line for the status bar."""
+    if progress.phase == "scan":
+        return f"Looking for changes in '{progress.library}'…"
+    if progress.phase == "done":
+        return f"'{progress.library}' is up to date: {progress.files_done:,} files looked at."
+    parts = [
+        f"Indexing '{progress.library}': {progress.files_done:,} / {progress.files_total:,} files",
+        f"{progress.chunks_done:,} / {progress.chunks_total:,} chunks",
+    ]
+    if progress.chunks_per_s:
+        parts.append(f"{progress.chunks_per_s:.1f} chunks/s")
+    if eta := format_eta(progress.eta_s):
+        parts.append(eta)
+    if progress.current_file:
+        parts.append(Path(progress.current_file).name)
+    return "  ·  ".join(parts)
+
+
+class FailedFilesDialog(QDialog):
+    """The files that could not be indexed, with the reason, and a retry."""
+
+    def __init__(self, failed: list[tuple[str, FailedFile]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Files that could not be indexed")
+        self.resize(760, 360)
+        tree = QTreeWidget()
+        tree.setHeaderLabels(["File", "Reason", "Library"])
+        tree.setRootIsDecorated(False)
+        for library, f in failed:
+            item = QTreeWidgetItem([f.path, f.error, library])
+            item.setToolTip(0, f.path)
+            item.setToolTip(1, f.error)
+            tree.addTopLevelItem(item)
+        tree.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.retry_button = buttons.addButton("Retry failed files", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These files are skipped until they change, or until you retry them."))
+        layout.addWidget(tree)
+        layout.addWidget(buttons)
+
+
+class IndexingStatus(QWidget):
+    """Lives in the status bar; Pause stops the current run, Resume starts a new one that continues."""
+
+    pauseRequested = Signal()
+    resumeRequested = Signal()
+    retryFailedRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = "idle"
+        self.failed: list[tuple[str, FailedFile]] = []
+        self.label = QLabel("Ready")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setMinimumWidth(120)
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Indexing progress")
+        self.bar.hide()
+        self.failed_button = QPushButton()
+        self.failed_button.setFlat(True)
+        self.failed_button.clicked.connect(self._on_failed_clicked)
+        self.failed_button.hide()
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause indexing (Ctrl+P); resuming continues where it stopped")
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.failed_button)
+        layout.addWidget(self.pause_button)
+
+    def set_progress(self, progress: Progress) -> None:
+        self.label.setText(describe(progress))
+        self.label.setToolTip(progress.current_file)
+        busy = progress.phase == "index" and progress.chunks_total > 0
+        self.bar.setVisible(progress.phase != "done")
+        self.bar.setRange(0, progress.chunks_total if busy else 0)
+        if busy:
+            self.bar.setValue(progress.chunks_done)
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setEnabled(state != "idle")
+        if state == "paused":
+            self.label.setText("Indexing paused. Resume continues where it stopped.")
+            self.bar.hide()
+        elif state == "idle":
+            self.bar.hide()
+            if not self.label.text() or self.label.text().startswith(("Indexing", "Looking")):
+                self.label.setText("Index up to date")
+
+    def set_statuses(self, statuses: list[LibraryStatus]) -> None:
+        self.failed = [(s.name, f) for s in statuses for f in s.failed_files]
+        self.failed_button.setText(f"{len(self.failed)} failed")
+        self.failed_button.setToolTip("Show the files that could not be indexed, and why")
+        self.failed_button.setVisible(bool(self.failed))
+
+    def toggle_pause(self) -> None:
+        if self.state == "paused":
+            self.resumeRequested.emit()
+        elif self.state == "indexing":
+            self.pauseRequested.emit()
+
+    def _on_pause_clicked(self) -> None:
+        self.toggle_pause()
+
+    def _on_failed_clicked(self) -> None:
+        dialog = FailedFilesDialog(self.failed, self.window())
+        dialog.accepted.connect(self.retryFailedRequested)
+        dialog.open()

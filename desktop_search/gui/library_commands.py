@@ -1,0 +1,68 @@
+"""Library changes as commands for the indexing thread, which owns the write connection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop_search.core.libraries import DEFAULT_LIBRARY
+from desktop_search.gui.index_worker import IndexWorker
+from desktop_search.services import Services
+
+
+class LibraryCommands:
+    """What the GUI asks of the libraries; every change runs on the indexing thread, then indexes."""
+
+    def __init__(self, worker: IndexWorker) -> None:
+        self.worker = worker
+
+    def add_folders(self, paths: Sequence[str], library: str = DEFAULT_LIBRARY, model: str | None = None) -> None:
+        folders = list(paths)
+
+        def add(services: Services) -> str:
+            return " ".join(services.libraries.add_folders(folders, library, model))
+
+        self.worker.run_command(add)
+        self.worker.index([library])
+
+    def remove_folder(self, path: str, library: str) -> None:
+        self.worker.run_command(lambda services: services.libraries.remove_folder(path, library))
+
+    def set_exclusions(self, library: str, exclusions: Sequence[str]) -> None:
+        patterns = [p.strip() for p in exclusions if p.strip()]
+
+        def apply(services: Services) -> str:
+            record = services.libraries.get(library)
+            services.store.set_library_exclusions(record.id, patterns)
+            return f"Exclusions of '{library}' saved; the next scan applies them."
+
+        self.worker.run_command(apply)
+        self.worker.index([library])
+
+    def set_model(self, library: str, model_id: str) -> None:
+        def apply(services: Services) -> str:
+            record = services.libraries.get(library)
+            services.store.set_library_model(record.id, model_id)
+            return f"'{library}' now uses {model_id}; its passages are embedded again in the background."
+
+        self.worker.run_command(apply)
+        self.worker.index([library])
+
+    def reindex(self, library: str) -> None:
+        self.worker.index([library], retry_failed=True)
+
+    def retry_failed(self) -> None:
+        self.worker.index(None, retry_failed=True)
+
+    def refresh_context(self, library: str) -> None:
+        """Re-sample a contextual model's corpus context, where this version supports it."""
+
+        def apply(services: Services) -> str:
+            record = services.libraries.get(library)
+            refresh = getattr(services.indexer(), "refresh_context", None)
+            if refresh is None:
+                return "Refreshing the context is not available in this version."
+            refresh(record)
+            return f"The context of '{library}' will be refreshed; search keeps using the old one until then."
+
+        self.worker.run_command(apply)
+        self.worker.index([library])

@@ -1,0 +1,192 @@
+"""The library manager: folders, exclusions, model, status and context of each library; re-index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_search.embed.catalog import CATALOG
+from desktop_search.gui.icons import icon
+from desktop_search.gui.library_commands import LibraryCommands
+from desktop_search.gui.model_picker import ModelPicker
+from desktop_search.records import LibraryRecord, LibraryStatus
+
+
+def _when(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+
+
+def status_text(status: LibraryStatus) -> str:
+    """The counts of a library, and its context where the index reports one."""
+    lines = [
+        f"{status.files:,} files indexed, {status.failed:,} failed, {status.skipped:,} skipped",
+        f"{status.chunks:,} passages, {status.embedded:,} embedded, {status.pending:,} waiting",
+        f"Last indexed: {_when(status.last_indexed_at)}",
+    ]
+    context = getattr(status, "context", None)  # contextual models report when and from what they sampled
+    if context is not None:
+        lines.append(f"Context: {context}")
+    elif CATALOG.get(status.model_id) is not None and CATALOG[status.model_id].contextual:
+        lines.append("Context: not sampled yet")
+    return "\n".join(lines)
+
+
+class LibraryManager(QDialog):
+    """Changes go to the indexing thread through LibraryCommands; the view refreshes from statuses."""
+
+    def __init__(self, commands: LibraryCommands, models_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.commands = commands
+        self.records: dict[str, LibraryRecord] = {}
+        self.statuses: dict[str, LibraryStatus] = {}
+        self.setWindowTitle("Libraries")
+        self.resize(900, 560)
+        self.names = QListWidget()
+        self.names.setAccessibleName("Libraries")
+        new_button = QPushButton("New library…")
+        new_button.clicked.connect(self._on_new_clicked)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.names)
+        left_layout.addWidget(new_button)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._details(models_dir))
+        splitter.setSizes([220, 680])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+        self.names.currentTextChanged.connect(self._show_library)
+
+    def _details(self, models_dir: Path) -> QWidget:
+        self.folders = QListWidget()
+        self.folders.setAccessibleName("Folders")
+        add, remove = QPushButton("Add folder…"), QPushButton("Remove folder")
+        add.clicked.connect(self._on_add_clicked)
+        remove.clicked.connect(self._on_remove_clicked)
+        self.exclusions = QPlainTextEdit()
+        self.exclusions.setAccessibleName("Exclusions, one pattern per line")
+        self.exclusions.setMaximumHeight(110)
+        save = QPushButton("Save exclusions")
+        save.clicked.connect(self._on_save_exclusions_clicked)
+        self.picker = ModelPicker(models_dir)
+        use_model = QPushButton("Use this model")
+        use_model.clicked.connect(self._on_use_model_clicked)
+        self.status = QLabel()
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        reindex, self.refresh = QPushButton("Re-index"), QPushButton("Refresh context")
+        reindex.setToolTip("Scan the folders again and retry the files that failed")
+        self.refresh.setToolTip("Sample the library again for a contextual model's corpus context")
+        reindex.clicked.connect(lambda: self.commands.reindex(self.current()))
+        self.refresh.clicked.connect(lambda: self.commands.refresh_context(self.current()))
+        box = QGroupBox()
+        form = QFormLayout(box)
+        form.addRow("Folders", self.folders)
+        form.addRow("", _row(add, remove))
+        form.addRow("Skip", self.exclusions)
+        form.addRow("", _row(save))
+        form.addRow("Model", self.picker)
+        form.addRow("", _row(use_model))
+        form.addRow("Status", self.status)
+        form.addRow("", _row(reindex, self.refresh))
+        return box
+
+    def current(self) -> str:
+        item = self.names.currentItem()
+        return item.text() if item else ""
+
+    def set_libraries(self, records: list[LibraryRecord], statuses: list[LibraryStatus]) -> None:
+        self.records = {r.name: r for r in records}
+        self.statuses = {s.name: s for s in statuses}
+        current = self.current()
+        self.names.blockSignals(True)
+        self.names.clear()
+        for name in self.records:
+            self.names.addItem(name)
+            self.names.item(self.names.count() - 1).setIcon(icon("folder"))
+        matches = self.names.findItems(current, Qt.MatchFlag.MatchExactly)
+        self.names.setCurrentItem(matches[0] if matches else self.names.item(0))
+        self.names.blockSignals(False)
+        self._show_library(self.current())
+
+    def _show_library(self, name: str) -> None:
+        record, status = self.records.get(name), self.statuses.get(name)
+        self.folders.clear()
+        if record is None or status is None:
+            self.status.setText("No libraries yet. Add a folder to create one.")
+            return
+        self.folders.addItems(list(status.folders))
+        if not self.exclusions.hasFocus():
+            self.exclusions.setPlainText("\n".join(record.exclusions))
+        if not self.picker.combo.hasFocus() and self.picker.worker is None:
+            self.picker.combo.setCurrentIndex(max(0, self.picker.combo.findData(record.model_id)))
+        self.status.setText(status_text(status))
+        spec = CATALOG.get(record.model_id)
+        self.refresh.setEnabled(spec is not None and spec.contextual)
+
+    def _on_new_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "New library", "Name of the new library:")
+        if ok and name.strip():
+            folder = QFileDialog.getExistingDirectory(self, f"First folder of '{name.strip()}'")
+            if folder:
+                self.commands.add_folders([folder], name.strip(), self.picker.model_id())
+
+    def _on_add_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, f"Add a folder to '{self.current()}'")
+        if folder and self.current():
+            self.commands.add_folders([folder], self.current())
+
+    def _on_remove_clicked(self) -> None:
+        item = self.folders.currentItem()
+        if item is None:
+            return
+        answer = QMessageBox.question(
+            self, "Remove folder", f"Stop searching {item.text()} and drop its index? The files are not touched."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.commands.remove_folder(item.text(), self.current())
+
+    def _on_save_exclusions_clicked(self) -> None:
+        self.commands.set_exclusions(self.current(), self.exclusions.toPlainText().splitlines())
+
+    def _on_use_model_clicked(self) -> None:
+        model = self.picker.model_id()
+        record = self.records.get(self.current())
+        if record is None or model == record.model_id:
+            return
+        if not self.picker.is_ready():
+            QMessageBox.information(self, "Model", f"Download {model} first.")
+            return
+        self.commands.set_model(self.current(), model)
+
+
+def _row(*buttons: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for button in buttons:
+        layout.addWidget(button)
+    layout.addStretch()
+    return row

@@ -1,0 +1,150 @@
+"""The result list: a delegate painting icon, name, folder, date, page and a highlighted two-line snippet."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_search.gui.filters import useful_highlights
+from desktop_search.gui.icons import file_icon
+from desktop_search.gui.result_model import HitRole, ResultModel, hit_details
+from desktop_search.records import Hit
+
+Index = QModelIndex | QPersistentModelIndex
+
+PAD = 8
+ICON = 32
+SNIPPET_LINES = 2
+
+
+def snippet_html(hit: Hit, mark_color: str) -> str:
+    """The snippet as HTML with the query's words in bold on a tinted background."""
+    out, last = [], 0
+    for a, b in useful_highlights(hit):
+        out.append(html.escape(hit.snippet[last:a]))
+        out.append(f'<b style="background-color:{mark_color}">{html.escape(hit.snippet[a:b])}</b>')
+        last = b
+    out.append(html.escape(hit.snippet[last:]))
+    return "".join(out)
+
+
+def mark_color(palette: QPalette, amount: float = 0.4) -> str:
+    """The highlight colour blended into the base colour: readable on light and dark palettes."""
+    high = palette.color(QPalette.ColorRole.Highlight)
+    base = palette.color(QPalette.ColorRole.Base)
+    mix = QColor(
+        round(base.red() * (1 - amount) + high.red() * amount),
+        round(base.green() * (1 - amount) + high.green() * amount),
+        round(base.blue() * (1 - amount) + high.blue() * amount),
+    )
+    return mix.name()
+
+
+class ResultDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        line = option.fontMetrics.lineSpacing()
+        return QSize(option.rect.width() or 400, PAD * 2 + line * (2 + SNIPPET_LINES) + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        hit: Hit = index.data(HitRole)
+        painter.save()
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        active = option.state & QStyle.StateFlag.State_Active
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+        text = option.palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text if selected else option.palette.color(group, QPalette.ColorRole.PlaceholderText)
+        rect = option.rect.adjusted(PAD, PAD, -PAD, -PAD)
+        file_icon(hit.path).paint(painter, QRect(rect.left(), rect.top(), ICON, ICON))
+        left, width = rect.left() + ICON + PAD, rect.right() - rect.left() - ICON - PAD
+        line = option.fontMetrics.lineSpacing()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text)
+        name = QFontMetrics(bold).elidedText(index.data(), Qt.TextElideMode.ElideMiddle, width)
+        painter.drawText(QRect(left, rect.top(), width, line), Qt.AlignmentFlag.AlignLeft, name)
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        details = option.fontMetrics.elidedText(hit_details(hit), Qt.TextElideMode.ElideMiddle, width)
+        painter.drawText(QRect(left, rect.top() + line, width, line), Qt.AlignmentFlag.AlignLeft, details)
+        box = QRect(left, rect.top() + 2 * line + 4, width, line * SNIPPET_LINES)
+        self._paint_snippet(painter, option, hit, box, text)
+        painter.restore()
+
+    def _paint_snippet(
+        self, painter: QPainter, option: QStyleOptionViewItem, hit: Hit, box: QRect, color: QColor
+    ) -> None:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(0)
+        doc.setHtml(snippet_html(hit, mark_color(option.palette)))
+        doc.setTextWidth(box.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, color)
+        local = QRect(0, 0, box.width(), box.height())
+        context.clip = local.toRectF()
+        painter.save()
+        painter.translate(box.topLeft())
+        painter.setClipRect(local)
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+
+class ResultList(QListView):
+    """Keyboard-first result list: Enter opens, Ctrl+Enter reveals in the file manager."""
+
+    openRequested = Signal(object)  # Hit
+    revealRequested = Signal(object)  # Hit
+    leaveUp = Signal()  # Up on the first row: back to the search field
+
+    def __init__(self, model: ResultModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setItemDelegate(ResultDelegate(self))
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setAccessibleName("Search results")
+        self.activated.connect(self._on_activated)
+
+    def current_hit(self) -> Hit | None:
+        index = self.currentIndex()
+        return index.data(HitRole) if index.isValid() else None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        hit = self.current_hit()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and hit is not None:
+            if mods & Qt.KeyboardModifier.ControlModifier:
+                self.revealRequested.emit(hit)
+            else:
+                self.openRequested.emit(hit)
+            return
+        if key == Qt.Key.Key_Up and self.currentIndex().row() <= 0:
+            self.leaveUp.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        # Enter is handled above; this is a double-click (or a platform's single-click activation).
+        hit = index.data(HitRole)
+        if hit is not None:
+            self.openRequested.emit(hit)

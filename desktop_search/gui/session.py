@@ -1,0 +1,140 @@
+"""The running app: services, the indexing and search threads with their bridges, tray and dialogs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+
+from desktop_search.gui.autostart import set_start_at_login
+from desktop_search.gui.crash import CrashReporter
+from desktop_search.gui.index_worker import IndexBridge, IndexWorker
+from desktop_search.gui.indexing_status import describe
+from desktop_search.gui.library_commands import LibraryCommands
+from desktop_search.gui.library_manager import LibraryManager
+from desktop_search.gui.search_worker import SearchBridge, SearchWorker
+from desktop_search.gui.settings_dialog import SettingsDialog
+from desktop_search.gui.tray import Tray
+from desktop_search.records import LibraryRecord, LibraryStatus, Progress
+from desktop_search.services import Services
+
+if TYPE_CHECKING:
+    from desktop_search.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_S = 10.0
+
+
+class Session(QObject):
+    """Owns the worker threads; the window and dialogs talk to them only through it and the bridges."""
+
+    def __init__(self, services: Services, crash: CrashReporter) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = services.settings
+        self.crash = crash
+        self.index_bridge = IndexBridge(self)
+        self.search_bridge = SearchBridge(self)
+        self.index_worker = IndexWorker(services, self.index_bridge)
+        self.search_worker = SearchWorker(services.searcher, self.search_bridge)
+        self.commands = LibraryCommands(self.index_worker)
+        self.window: MainWindow | None = None
+        self.tray: Tray | None = None
+        self.library_manager: LibraryManager | None = None
+        self.records: list[LibraryRecord] = []
+        self.statuses: list[LibraryStatus] = []
+        self.stopped = False
+        self.index_bridge.crashed.connect(crash.report)
+        self.search_bridge.crashed.connect(crash.report)
+        self.index_bridge.progress.connect(self._on_progress)
+
+    def start(self, index_at_start: bool = True) -> None:
+        """Start both threads; the first run reconciles every library with the disk."""
+        self.search_worker.start()
+        self.index_worker.start()
+        self.search_worker.request_statuses()
+        if index_at_start:
+            self.index_worker.index()
+
+    def shutdown(self) -> bool:
+        """Cancel, stop and join the threads (with a timeout); True when all stopped. Idempotent."""
+        if self.stopped:
+            return True
+        self.stopped = True
+        if self.library_manager is not None:
+            self.library_manager.picker.stop()
+        if self.window is not None:
+            self.window.empty.picker.stop()
+        stopped = self.search_worker.stop(STOP_TIMEOUT_S) and self.index_worker.stop(STOP_TIMEOUT_S)
+        if not stopped:
+            log.warning("a worker thread did not stop within %.0f s", STOP_TIMEOUT_S)
+        if self.tray is not None:
+            self.tray.hide()
+        return stopped
+
+    # -- tray ---------------------------------------------------------------------------------
+
+    def apply_tray_setting(self) -> None:
+        wanted = self.settings.tray_icon and QSystemTrayIcon.isSystemTrayAvailable()
+        if wanted and self.tray is None and self.window is not None:
+            window = self.window
+            self.tray = Tray(window.focus_search, window.indexing.toggle_pause, window.quit)
+            self.tray.set_state(window.indexing.state)
+            self.tray.show()
+        elif not wanted and self.tray is not None:
+            self.tray.hide()
+            self.tray.deleteLater()
+            self.tray = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(self.tray is None)
+
+    def keeps_running_in_tray(self) -> bool:
+        return self.tray is not None and self.tray.isVisible() and self.settings.close_to_tray
+
+    def _on_progress(self, progress: Progress) -> None:
+        if self.tray is not None:
+            self.tray.set_summary(describe(progress))
+
+    # -- called by the window -------------------------------------------------------------------
+
+    def statuses_changed(self, records: list[LibraryRecord], statuses: list[LibraryStatus]) -> None:
+        self.records, self.statuses = records, statuses
+        if self.library_manager is not None:
+            self.library_manager.set_libraries(records, statuses)
+
+    def state_changed(self, state: str) -> None:
+        if self.tray is not None:
+            self.tray.set_state(state)
+
+    def open_library_manager(self, parent: QWidget) -> LibraryManager:
+        if self.library_manager is None:
+            self.library_manager = LibraryManager(self.commands, self.settings.models_dir, parent)
+            self.library_manager.picker.userError.connect(self._show_error)
+            self.library_manager.picker.crashed.connect(self.crash.report)
+        self.library_manager.set_libraries(self.records, self.statuses)
+        self.library_manager.show()
+        self.library_manager.raise_()
+        self.search_worker.request_statuses()
+        return self.library_manager
+
+    def open_settings(self, parent: QWidget) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, parent)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, dialog: SettingsDialog) -> None:
+        chosen = dialog.chosen()
+        if chosen.start_at_login != self.settings.start_at_login:
+            set_start_at_login(chosen.start_at_login)
+        chosen.save()
+        self.settings = chosen
+        self.apply_tray_setting()
+
+    def _show_error(self, message: str) -> None:
+        if self.window is not None:
+            self.window.show_error(message)

@@ -1,0 +1,59 @@
+"""GUI fixtures: the offscreen platform, a recording opener, and a running session that must stop cleanly."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop_search.gui.app import build_window  # noqa: E402
+from desktop_search.gui.main_window import MainWindow  # noqa: E402
+from desktop_search.gui.session import Session  # noqa: E402
+from desktop_search.services import Services  # noqa: E402
+
+
+class RecordingOpener:
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+        self.revealed: list[str] = []
+
+    def open(self, path: str) -> None:
+        self.opened.append(path)
+
+    def reveal(self, path: str) -> None:
+        self.revealed.append(path)
+
+
+def app_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("desktop-search")]
+
+
+@pytest.fixture
+def opener() -> RecordingOpener:
+    return RecordingOpener()
+
+
+@pytest.fixture
+def make_gui(qtbot: object, opener: RecordingOpener) -> Iterator[object]:
+    """Build (and later stop) a window on given services; fails the test on a crash report or a leaked thread."""
+    sessions: list[Session] = []
+
+    def make(services: Services, index_at_start: bool = False) -> tuple[Session, MainWindow]:
+        session, window = build_window(services, opener)
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
+        session.start(index_at_start=index_at_start)
+        sessions.append(session)
+        return session, window
+
+    yield make
+    for session in sessions:
+        assert session.shutdown(), "a worker thread did not stop"
+        assert session.crash.reports == [], session.crash.reports
+    assert app_threads() == [], f"leaked threads: {app_threads()}"

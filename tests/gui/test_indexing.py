@@ -1,0 +1,168 @@
+"""Indexing from the window: adding a folder starts it, progress arrives on the GUI thread, pause and resume,
+the window stays responsive, and no thread outlives the app."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, Qt, QThread, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop_search.embed.fake import HashEmbedder
+from desktop_search.records import LibraryStatus, Progress
+from desktop_search.services import build_services
+from desktop_search.settings import Settings
+from tests.gui.conftest import app_threads
+
+WORDS = [
+    *("invoice", "budget", "garden", "tomato", "database", "cloud", "migration", "meeting", "travel", "rail"),
+    *("temple", "bread", "flour", "oven", "running", "injury", "laptop", "network", "printer", "contract"),
+    *("lease", "insurance", "mortgage", "doctor", "appointment", "recipe"),
+]
+
+
+class SlowEmbedder(HashEmbedder):
+    """The fake model with the time a real one takes per batch (sleeping, like torch, without the GIL)."""
+
+    def __init__(self, seconds_per_batch: float) -> None:
+        super().__init__(chunk_tokens=48, chunk_overlap=4)
+        self.seconds_per_batch = seconds_per_batch
+        self.token_budget = 48 * 16
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        time.sleep(self.seconds_per_batch)
+        return super()._embed_batch(texts)
+
+
+def write_folder(folder: Path, files: int) -> Path:
+    rng = np.random.default_rng(7)
+    for i in range(files):
+        path = folder / f"sub{i % 10}" / f"note-{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        paragraphs = [" ".join(rng.choice(WORDS, 60)) + "." for _ in range(3)]
+        path.write_text(f"Note {i}\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    return folder
+
+
+def _last_status(window) -> LibraryStatus:  # type: ignore[no-untyped-def]
+    assert window.statuses
+    return window.statuses[0]
+
+
+def test_adding_a_folder_starts_indexing(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    states: list[str] = []
+    session.index_bridge.state.connect(states.append)
+    qtbot.waitUntil(lambda: window.empty.kind == "no-libraries", timeout=5000)
+    window.add_folders([str(docs)])
+    qtbot.waitUntil(lambda: bool(window.statuses) and _last_status(window).files == 8, timeout=10000)
+    assert "indexing" in states
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=10000)
+    assert _last_status(window).pending == 0
+    assert window.empty.kind == "type-to-search"
+    assert window.filters.library.findText("default") > 0
+
+
+def test_adding_a_missing_folder_says_so(qtbot, make_gui, services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    with qtbot.waitSignal(session.index_bridge.userError, timeout=5000) as blocker:
+        window.add_folders([str(tmp_path / "nope")])
+    assert "No such folder" in blocker.args[0]
+    assert "No such folder" in window.statusBar().currentMessage()
+
+
+def test_progress_arrives_on_the_gui_thread_at_most_ten_a_second(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services = build_services(settings, embedder=SlowEmbedder(0.01))
+    session, window = make_gui(services)
+    received: list[tuple[bool, float, Progress]] = []
+    gui_thread = QApplication.instance().thread()
+    session.index_bridge.progress.connect(
+        lambda p: received.append((QThread.currentThread() is gui_thread, time.monotonic(), p))
+    )
+    window.add_folders([str(write_folder(tmp_path / "many", 120))])
+    qtbot.waitUntil(lambda: any(p.phase == "done" for _, _, p in received), timeout=60000)
+    assert all(on_gui for on_gui, _, _ in received)
+    index_times = [t for _, t, p in received if p.phase == "index"]
+    assert len(index_times) > 3
+    assert len(index_times) <= (index_times[-1] - index_times[0]) * 10 + 2, "more than ~10 progress signals a second"
+    assert "chunks" in window.indexing.label.text() or "up to date" in window.indexing.label.text()
+
+
+def test_pause_and_resume_continue_without_redoing_work(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    embedder = SlowEmbedder(0.05)
+    services = build_services(settings, embedder=embedder)
+    session, window = make_gui(services)
+    window.add_folders([str(write_folder(tmp_path / "many", 80))])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing" and embedder.texts_embedded > 20, timeout=30000)
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.indexing.state == "paused", timeout=10000)
+    assert window.indexing.pause_button.text() == "Resume"
+    session.search_worker.request_statuses()
+    qtbot.wait(300)
+    embedded_at_pause = embedder.texts_embedded
+    qtbot.wait(500)
+    assert embedder.texts_embedded == embedded_at_pause, "indexing went on while paused"
+    status = _last_status(window)
+    assert 0 < status.embedded < status.chunks
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=60000)
+    qtbot.waitUntil(lambda: _last_status(window).pending == 0, timeout=5000)
+    final = _last_status(window)
+    assert final.files == 80
+    assert embedder.texts_embedded == final.chunks, "chunks embedded twice after resume"
+
+
+def test_window_stays_responsive_while_a_large_folder_indexes(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services = build_services(settings, embedder=HashEmbedder())
+    session, window = make_gui(services)
+    folder = write_folder(tmp_path / "large", 600)
+    latencies: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def tick() -> None:
+        if clock.isValid():
+            latencies.append(max(0.0, clock.nsecsElapsed() / 1e6 - 20))
+        clock.start()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    window.add_folders([str(folder)])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    typed = 0
+    while window.indexing.state == "indexing" and typed < 400:  # type and search while it indexes
+        qtbot.keyClicks(window.search, "abc"[typed % 3])
+        qtbot.wait(25)
+        typed += 1
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=120000)
+    timer.stop()
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95)]
+    print(
+        f"\nevent-loop latency while indexing 600 files: n={len(latencies)} "
+        f"median={statistics.median(latencies):.1f} ms p95={p95:.1f} ms max={latencies[-1]:.1f} ms"
+    )
+    assert len(latencies) > 20
+    assert p95 < 200, p95
+
+
+def test_no_thread_outlives_the_window(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    window.add_folders([str(docs)])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    assert {t.name for t in app_threads()} >= {"desktop-search-index", "desktop-search-search"}
+    window.quit()
+    assert session.stopped
+    assert app_threads() == []
+
+
+def test_settings_close_to_tray_off_quits(qtbot, make_gui, settings: Settings, services) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    assert not session.keeps_running_in_tray()  # no tray on the offscreen platform
+    window.close()
+    assert session.stopped
+    assert app_threads() == []

@@ -1,0 +1,44 @@
+"""The result model follows Qt's item-model rules and shows what a result row needs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop_search.gui.result_model import HitRole, ResultModel, hit_details
+from desktop_search.records import Hit
+
+
+def _hit(name: str, page: int | None = None) -> Hit:
+    return Hit(
+        path=f"/data/docs/{name}",
+        score=0.5,
+        snippet=f"text of {name}",
+        page=page,
+        start=0,
+        end=10,
+        library="default",
+        mtime_ns=1_700_000_000 * 10**9,
+        highlights=((0, 4),),
+    )
+
+
+def test_model_passes_qt_model_tester(qtmodeltester: object) -> None:
+    model = ResultModel()
+    model.set_hits([_hit("a.txt"), _hit("b.pdf", page=3), _hit("c.md")], "keyword")
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    model.set_hits([_hit("d.txt")], "hybrid")
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_rows_show_name_path_and_page() -> None:
+    model = ResultModel()
+    model.set_hits([_hit("a.txt"), _hit("report.pdf", page=3)], "hybrid")
+    assert model.rowCount() == 2
+    second = model.index(1)
+    assert second.data(Qt.ItemDataRole.DisplayRole) == "report.pdf"
+    assert second.data(Qt.ItemDataRole.ToolTipRole) == "/data/docs/report.pdf"
+    assert second.data(HitRole).page == 3
+    assert "page 3" in hit_details(second.data(HitRole))
+    assert "2023-11-1" in hit_details(second.data(HitRole))
+    assert model.row_of("/data/docs/report.pdf") == 1
+    assert model.row_of("/nowhere") == -1
