@@ -6,8 +6,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_search.core.indexer import Indexer, IndexLimits
+from desktop_search.core.indexer import Indexer
 from desktop_search.core.libraries import LibraryService
+from desktop_search.core.producer import IndexLimits
 from desktop_search.core.search import Searcher
 from desktop_search.embed.base import Embedder
 from desktop_search.settings import Settings

@@ -89,14 +89,14 @@ def test_errors_give_a_message_and_exit_code_1(
     assert (code, "is a file" in err) == (1, True)
     code, _, err = run(capsys, "--home", home, "search", "bread", "--library", "nope")
     assert (code, "No library named 'nope'" in err) == (1, True)
-    (docs / "broken.txt").write_bytes(b"\x81\xfa\xfb not utf-8 \xc3")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
     code, _, _ = run(capsys, "--home", home, "index")
     assert code == 0
     code, out, _ = run(capsys, "--home", home, "status", "--json")
     [library] = json.loads(out)
     assert library["failed"] == 1
-    assert library["failed_files"][0]["path"].endswith("broken.txt")
-    assert "encoding" in library["failed_files"][0]["reason"]
+    assert library["failed_files"][0]["path"].endswith("broken.pdf")
+    assert "damaged PDF" in library["failed_files"][0]["reason"]
     assert Path(str(_search(capsys, indexed, "sourdough")[0]["path"])).name == "bread.txt"  # still usable
 
 

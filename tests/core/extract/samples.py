@@ -52,7 +52,8 @@ def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True) -> bytes:
 
 def text_pages(n_pages: int, lines_per_page: int = 40, seed_word: str = "page") -> list[list[str]]:
     """Pages of plausible prose for benchmarks and page-number tests."""
-    words = "the quick analysis of river sediment shows seasonal change in nitrogen and carbon levels".split()
+    words = ["the", "quick", "analysis", "of", "river", "sediment", "shows", "seasonal"]
+    words += ["change", "in", "nitrogen", "and", "carbon", "levels", "across", "years"]
     pages = []
     for p in range(n_pages):
         lines = [f"{seed_word} {p + 1} marker{p + 1}"]
