@@ -371,3 +371,20 @@ class Store(SpaceStore):
             failed_files=tuple(failed),
             last_indexed_at=library.last_indexed_at,
         )
+
+    # -- desktop app support ------------------------------------------------------------------
+
+    def chunk_context(self, chunk_id: int, margin: int) -> tuple[str, int] | None:
+        """The extracted text around a chunk, `margin` characters either side, and where that excerpt starts."""
+        row = self.conn.execute(
+            """SELECT max(ch.start - ?2, 0), substr(co.text, max(ch.start - ?2, 0) + 1, ch.end - ch.start + 2 * ?2)
+               FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE ch.id = ?1""",
+            (chunk_id, margin),
+        ).fetchone()
+        return (str(row[1]), int(row[0])) if row else None
+
+    def set_library_exclusions(self, library_id: int, exclusions: Sequence[str]) -> None:
+        with self.write():
+            self.conn.execute(
+                "UPDATE libraries SET exclusions = ? WHERE id = ?", (json.dumps(list(exclusions)), library_id)
+            )
