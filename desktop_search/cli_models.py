@@ -1,0 +1,111 @@
+"""The `models` (list, download, import) and `context refresh` commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_search.embed.catalog import CATALOG, installed_dir
+from desktop_search.errors import UserError
+from desktop_search.services import Services
+
+
+def add_parsers(sub: Any) -> None:
+    models = sub.add_parser("models", help="list the models, download or import one")
+    models.add_argument("--json", action="store_true", help="print the list as JSON")
+    msub = models.add_subparsers(dest="models_command", metavar="ACTION")
+    download = msub.add_parser("download", help="download a model from the Hugging Face hub (pinned, verified)")
+    download.add_argument("model_id", metavar="ID")
+    imp = msub.add_parser("import", help="copy a model in from a folder (for machines without network)")
+    imp.add_argument("model_id", metavar="ID")
+    imp.add_argument("folder", metavar="FOLDER")
+    context = sub.add_parser("context", help="contextual models: the per-library context")
+    csub = context.add_subparsers(dest="context_command", metavar="ACTION", required=True)
+    refresh = csub.add_parser("refresh", help="sample a new context and re-embed in the background, then switch")
+    refresh.add_argument("--library", help="only this library (default: every library with a contextual model)")
+
+
+def _model_rows(services: Services) -> list[dict[str, object]]:
+    rows = []
+    for spec in CATALOG.values():
+        folder = installed_dir(spec, services.settings.models_dir)
+        rows.append(
+            {
+                "id": spec.id,
+                "repo": spec.repo,
+                "revision": spec.revision,
+                "dim": spec.dim,
+                "size_mb": spec.size_mb,
+                "contextual": spec.contextual,
+                "prefixes": [spec.query_prefix, spec.document_prefix],
+                "max_tokens": spec.max_tokens,
+                "licence": spec.licence,
+                "installed": str(folder) if folder else None,
+            }
+        )
+    return rows
+
+
+def cmd_models(services: Services, args: argparse.Namespace) -> int:
+    action = getattr(args, "models_command", None)
+    if action == "download":
+        return _download(services, args.model_id)
+    if action == "import":
+        from desktop_search.embed.model_import import import_model
+
+        folder = import_model(args.model_id, Path(args.folder).expanduser(), services.settings.models_dir)
+        print(f"Imported {args.model_id} into {folder}.")
+        return 0
+    rows = _model_rows(services)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        kind = "contextual" if r["contextual"] else "bi-encoder"
+        where = "installed" if r["installed"] else "not installed"
+        print(f"{r['id']:<22} {r['dim']:>4}d  {r['size_mb']:>5} MB  {kind:<10}  {where}   ({r['repo']})")
+    print("Get one with `desktop-search models download ID` or `desktop-search models import ID FOLDER`.")
+    return 0
+
+
+def _download(services: Services, model_id: str) -> int:
+    from tqdm import tqdm
+
+    from desktop_search.embed.download import download_model
+
+    with tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, desc=model_id, file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        try:
+            folder = download_model(model_id, services.settings.models_dir, progress)
+        except KeyboardInterrupt:
+            print("Interrupted; run the same command again to resume.", file=sys.stderr)
+            return 130
+    print(f"Downloaded {model_id} into {folder}.")
+    return 0
+
+
+def cmd_context(services: Services, args: argparse.Namespace) -> int:
+    from desktop_search.embed.catalog import get_spec
+
+    libraries = [lib for lib in services.libraries.select(args.library) if get_spec(lib.model_id).contextual]
+    if not libraries:
+        raise UserError("No library uses a contextual model (cde-small-v2, cde-small-v1); nothing to refresh.")
+    indexer = services.indexer()
+    for library in libraries:
+        final = None
+        for progress in indexer.run(library, refresh_context=True):
+            final = progress
+        if final is not None and final.phase == "done":
+            print(f"{library.name}: new context in use ({final.chunks_done} chunks embedded).")
+    return 0
+
+
+COMMANDS = {"models": cmd_models, "context": cmd_context}

@@ -1,0 +1,59 @@
+"""`desktop-search models` and `context refresh` on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_search.cli import main
+from tests.embed.tiny_cde import make_tiny_cde
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_models_lists_the_catalog_with_what_is_installed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "--home", str(tmp_path / "h"), "models", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert code == 0
+    assert set(rows) >= {"all-minilm-l6-v2", "cde-small-v2", "cde-small-v1", "cadet-embed-base-v1"}
+    assert rows["all-minilm-l6-v2"]["installed"]  # ships with the app
+    assert rows["cde-small-v2"]["installed"] is None
+    assert rows["cde-small-v2"]["contextual"]
+    assert not rows["cadet-embed-base-v1"]["contextual"]
+    assert rows["cadet-embed-base-v1"]["prefixes"] == ["query: ", "passage: "]
+
+
+def test_import_installs_and_the_list_shows_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = make_tiny_cde(tmp_path / "usb", ["one two: three"], corpus_size=2)
+    home = str(tmp_path / "h")
+    code, out, err = run(capsys, "--home", home, "models", "import", "cde-small-v2", str(source))
+    assert code == 0, err
+    code, out, _ = run(capsys, "--home", home, "models")
+    line = next(x for x in out.splitlines() if x.startswith("cde-small-v2"))
+    assert "installed" in line
+    assert "not installed" not in line
+
+
+def test_a_missing_model_says_how_to_get_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    home = str(tmp_path / "h")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("some words here")
+    assert run(capsys, "--home", home, "add", str(folder), "--model", "cde-small-v1")[0] == 0
+    code, _, err = run(capsys, "--home", home, "index")
+    assert code == 1
+    assert "models download cde-small-v1" in err
+
+
+def test_context_refresh_without_a_contextual_library_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "context", "refresh")
+    assert code == 1
+    assert "contextual" in err
