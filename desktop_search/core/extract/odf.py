@@ -13,6 +13,12 @@ _PARAGRAPHS = {"p", "h"}
 _SKIPPED = {"tracked-changes", "sequence-decls", "variable-decls", "user-field-decls"}
 
 
+def _spaces(el: etree._Element) -> int:
+    """text:s stands for c spaces; a hostile count cannot blow up the text."""
+    count = el.get(f"{{{_TEXT_NS}}}c", "1") or "1"
+    return min(int(count), 64) if count.isdigit() else 1
+
+
 class _Walker:
     """Collects mixed-content text: an element's text on start, its tail when it closes inside a paragraph."""
 
@@ -30,28 +36,30 @@ class _Walker:
             self.length += len(text)
 
     def start(self, el: etree._Element, name: str) -> None:
-        if name in _SKIPPED:
+        if name in _SKIPPED or self.skipping:
             self.skipping += 1
-        elif name == "page" and self.depth == 0:  # draw:page, one presentation slide
+            return
+        if name == "page" and self.depth == 0:  # draw:page, one presentation slide
             if self.length:
                 self.add("\n\n")
             self.page_starts.append(self.length)
         elif name in _PARAGRAPHS:
             self.depth += 1
             self.add(el.text)
-        elif self.depth and not self.skipping:
-            self.add({"s": " " * int(el.get(f"{{{_TEXT_NS}}}c", "1") or 1), "tab": "\t", "line-break": "\n"}.get(name))
+        elif self.depth:
+            self.add({"s": " " * _spaces(el), "tab": "\t", "line-break": "\n"}.get(name))
             self.add(el.text)
         if name == "table-cell":
             self.cells += 1
 
     def end(self, el: etree._Element, name: str) -> None:
-        if name in _SKIPPED:
+        if self.skipping:  # inside tracked changes (deleted text) or declarations
             self.skipping -= 1
-        elif name in _PARAGRAPHS:
+            return
+        if name in _PARAGRAPHS:
             self.depth -= 1
             self.add(" " if self.cells else "\n")
-        elif self.depth and not self.skipping:
+        elif self.depth:
             self.add(el.tail)
         if name == "table-cell":
             self.cells -= 1

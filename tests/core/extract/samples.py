@@ -127,3 +127,65 @@ def make_epub(chapters: Sequence[tuple[str, str]]) -> bytes:
             f"<head><title>{title}</title></head><body><h1>{title}</h1><p>{paragraph}</p></body></html>"
         )
     return make_zip(members, stored_first="mimetype")
+
+
+def make_docx(paragraphs: Sequence[str]) -> bytes:
+    """A real Word document written by python-docx."""
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def docx_with_document_xml(document_xml: bytes, *, declared_size: int | None = None) -> bytes:
+    """A python-docx package whose word/document.xml is replaced (zip bombs, hostile XML).
+
+    `declared_size` overwrites the uncompressed size recorded in the zip headers, as a lying bomb does.
+    """
+    source = zipfile.ZipFile(io.BytesIO(make_docx(["placeholder"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = document_xml if info.filename == "word/document.xml" else source.read(info)
+            zf.writestr(info.filename, data, compresslevel=9)
+    raw = out.getvalue()
+    if declared_size is None:
+        return raw
+    patched = bytearray(raw)
+    info = zipfile.ZipFile(io.BytesIO(raw)).getinfo("word/document.xml")
+    local = info.header_offset
+    patched[local + 22 : local + 26] = declared_size.to_bytes(4, "little")
+    start = 0
+    while (central := raw.find(b"PK\x01\x02", start)) != -1:
+        name_len = int.from_bytes(raw[central + 28 : central + 30], "little")
+        if raw[central + 46 : central + 46 + name_len] == b"word/document.xml":
+            patched[central + 24 : central + 28] = declared_size.to_bytes(4, "little")
+        start = central + 4
+    return bytes(patched)
+
+
+def encrypted_pdf(plain: bytes, user_password: str) -> bytes:
+    """`plain` encrypted by pypdf (AES-256); an empty user password opens without asking."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(plain)))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def blank_pdf(pages: int = 2) -> bytes:
+    """Pages with no text at all, as a scan without OCR looks to a text extractor."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,21 @@
+"""Extractors that misbehave on purpose, run inside the spawned workers to prove crash/hang/memory handling."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from desktop_search.core.extract import Extracted, ExtractLimits, extract_bytes
+
+
+def misbehaving(data: bytes, path: Path, limits: ExtractLimits, truncated: bool) -> Extracted:
+    """Crash on crash*, hang on hang*, allocate 8 GB on hog*; the real extractors for everything else."""
+    if path.name.startswith("crash"):
+        os.abort()  # like a segfault in a C parser: the process dies without a word
+    if path.name.startswith("hang"):
+        time.sleep(3600)
+    if path.name.startswith("hog"):
+        hoard = bytearray(8 * 1024**3)
+        return Extracted(str(len(hoard)), "text")
+    return extract_bytes(data, path, limits, truncated)
