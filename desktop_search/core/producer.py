@@ -111,6 +111,9 @@ def hash_file(path: str, limits: IndexLimits) -> Hashed:
         if kind not in TEXT_KINDS and size > limits.max_file_bytes:
             return Hashed("", kind, head, True)
         budget = limits.max_text_bytes if kind in TEXT_KINDS else size
+        # The same bytes read as another format give other text (an empty .txt is indexed, an empty .pdf
+        # is broken; HTML in a .txt keeps its tags), so the extractor family is part of the identity.
+        digest.update(b"text\0" if kind in TEXT_KINDS else f"{kind}\0".encode())
         if size > budget:
             digest.update(b"first %d bytes\0" % budget)
         f.seek(0)

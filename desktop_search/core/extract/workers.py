@@ -113,6 +113,7 @@ def _limit_memory(memory_mb: int) -> None:
 def _worker_main(conn: Connection, memory_mb: int, extract: Extract | None) -> None:
     """A worker's loop: one job at a time until told to stop; exits after running out of memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes ("EOF marker not found") are noise
     _limit_memory(memory_mb)
     conn.send("ready")
     while True:
@@ -125,8 +126,13 @@ def _worker_main(conn: Connection, memory_mb: int, extract: Extract | None) -> N
         job, limits = message
         outcome = run_job(job, limits, extract or extract_bytes, memory_mb)
         conn.send(outcome)
-        if isinstance(outcome, Failure) and outcome.reason.startswith("ran out of memory"):
+        if _exits_after(outcome):
             return  # a heap that hit the cap may be fragmented; a fresh process is cheaper than doubt
+
+
+def _exits_after(outcome: object) -> bool:
+    """Whether a worker quits after this outcome (so the pool must not hand it another job)."""
+    return isinstance(outcome, Failure) and outcome.reason.startswith("ran out of memory")
 
 
 @dataclass
@@ -217,7 +223,7 @@ class WorkerPool:
                 self._startup_failures = 0
                 return None
             worker.jobs_done += 1
-            if not worker.process.is_alive() or worker.jobs_done >= self.limits.jobs_per_worker:
+            if _exits_after(message) or worker.jobs_done >= self.limits.jobs_per_worker:
                 self._retire(worker)
             return message  # type: ignore[no-any-return]
         if worker.process.sentinel in ready:

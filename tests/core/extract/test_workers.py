@@ -1,0 +1,69 @@
+"""The worker pool: crashed, hung and memory-hungry extractions are reported, their workers replaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_search.core.extract import Extracted, ExtractLimits
+from desktop_search.core.extract.workers import CHANGED, Failure, Job, Outcome, PoolLimits, WorkerPool
+from tests.core.extract.hooks import misbehaving
+from tests.core.extract.samples import make_pdf
+
+
+def _job(key: int, path: Path) -> Job:
+    st = path.stat()
+    return Job(key, str(path), st.st_size, st.st_mtime_ns)
+
+
+def _run_all(pool: WorkerPool, jobs: list[Job]) -> dict[str, Outcome]:
+    results: dict[str, Outcome] = {}
+    try:
+        for job in jobs:
+            pool.submit(job)
+        while pool.busy:
+            results.update((Path(job.path).name, outcome) for job, outcome in pool.collect(0.5))
+    finally:
+        pool.close()
+    return results
+
+
+def test_crash_hang_and_memory_hog_are_reported_and_the_rest_still_extracted(tmp_path: Path) -> None:
+    names = ["crash.txt", "good-1.pdf", "hang.txt", "good-2.txt", "hog.txt", "good-3.txt"]
+    for name in names:
+        data = make_pdf([[f"contents of {name}"]]) if name.endswith(".pdf") else f"contents of {name}".encode()
+        (tmp_path / name).write_bytes(data)
+    pool = WorkerPool(PoolLimits(workers=2, timeout_s=3, memory_mb=512), misbehaving)
+    results = _run_all(pool, [_job(i, tmp_path / n) for i, n in enumerate(names)])
+    assert set(results) == set(names)
+    assert results["crash.txt"] == Failure("failed", "worker crashed (SIGABRT)")
+    assert results["hang.txt"] == Failure("failed", "timed out after 3 s")
+    assert results["hog.txt"] == Failure("failed", "ran out of memory (limit 512 MB)")
+    for good in ("good-1.pdf", "good-2.txt", "good-3.txt"):
+        outcome = results[good]
+        assert isinstance(outcome, Extracted)
+        assert f"contents of {good}" in outcome.text
+
+
+def test_a_file_changed_or_deleted_after_the_scan_is_retried_later(tmp_path: Path) -> None:
+    changed, deleted = tmp_path / "changed.txt", tmp_path / "deleted.txt"
+    changed.write_text("first version", encoding="utf-8")
+    deleted.write_text("soon gone", encoding="utf-8")
+    jobs = [_job(0, changed), _job(1, deleted)]
+    changed.write_text("second, longer version", encoding="utf-8")
+    deleted.unlink()
+    results = _run_all(WorkerPool(PoolLimits(workers=1)), jobs)
+    assert results["changed.txt"] == Failure("failed", CHANGED, retry=True)
+    assert results["deleted.txt"] == Failure("failed", "disappeared while being indexed", retry=True)
+
+
+def test_text_beyond_the_cap_is_read_only_up_to_it(tmp_path: Path) -> None:
+    log = tmp_path / "huge.log"
+    with log.open("wb") as f:
+        f.write(b"first line of the log\n")
+        f.write(b"x" * (3 * 1024 * 1024))
+    pool = WorkerPool(PoolLimits(workers=1, extract=ExtractLimits(max_text_bytes=1024 * 1024)))
+    outcome = _run_all(pool, [_job(0, log)])["huge.log"]
+    assert isinstance(outcome, Extracted)
+    assert outcome.text.startswith("first line of the log")
+    assert len(outcome.text) == 1024 * 1024
+    assert outcome.note == "only the first 1 MB indexed"
