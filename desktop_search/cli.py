@@ -164,6 +164,7 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
         "skipped": s.skipped,
         "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
         "last_indexed": datetime.fromtimestamp(s.last_indexed_at).isoformat() if s.last_indexed_at else None,
+        **cli_models.context_json(s),
     }
 
 
@@ -179,6 +180,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
         print(f"  folders: {', '.join(s.folders) or 'none'}")
         print(f"  files: {s.files} indexed, {s.failed} failed, {s.skipped} skipped")
         print(f"  chunks: {s.chunks} ({s.embedded} embedded, {s.pending} waiting)")
+        if line := cli_models.context_line(s):
+            print(line)
         for f in s.failed_files:
             print(f"  failed: {f.path}: {f.error}")
     return 0

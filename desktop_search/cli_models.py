@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from desktop_search.embed.catalog import CATALOG, installed_dir
 from desktop_search.errors import UserError
+from desktop_search.records import LibraryStatus
 from desktop_search.services import Services
 
 
@@ -106,6 +108,27 @@ def cmd_context(services: Services, args: argparse.Namespace) -> int:
         if final is not None and final.phase == "done":
             print(f"{library.name}: new context in use ({final.chunks_done} chunks embedded).")
     return 0
+
+
+def context_json(s: LibraryStatus) -> dict[str, object]:
+    """The status fields of a library's CDE context (null for bi-encoder libraries)."""
+    sampled = datetime.fromtimestamp(s.context_sampled_at).isoformat() if s.context_sampled_at else None
+    return {
+        "context_size": s.context_size,
+        "context_sampled": sampled,
+        "context_files": s.context_files,
+        "context_staleness": s.context_staleness,
+        "rebuilding": s.rebuilding,
+    }
+
+
+def context_line(s: LibraryStatus) -> str | None:
+    if s.context_size is None:
+        return "  context: being built (new model)" if s.rebuilding else None
+    when = datetime.fromtimestamp(s.context_sampled_at or 0).strftime("%Y-%m-%d %H:%M")
+    stale = f"{(s.context_staleness or 0) * 100:.0f}% of files changed since"
+    building = "; a new space is being built" if s.rebuilding else ""
+    return f"  context: {s.context_size} chunks from {s.context_files} files, sampled {when}, {stale}{building}"
 
 
 COMMANDS = {"models": cmd_models, "context": cmd_context}

@@ -60,6 +60,23 @@ class SpaceRecord:
 
 
 @dataclass(frozen=True)
+class ContextRecord:
+    """A library's CDE context: stage-1 vectors of sampled chunks, in their order."""
+
+    library_id: int
+    version: int
+    model_id: str
+    revision: str
+    size: int
+    dim: int
+    vectors: bytes  # float32, row-major (size, dim)
+    chunk_ids: tuple[int, ...]
+    files_sampled: int
+    files_total: int
+    created_at: float
+
+
+@dataclass(frozen=True)
 class ChunkSpan:
     """A chunk as a character span of the extracted text; `page` is 1-based when known."""
 
@@ -130,6 +147,12 @@ class LibraryStatus:
     skipped: int
     failed_files: tuple[FailedFile, ...]
     last_indexed_at: float | None
+    # Contextual (CDE) models only: the library's context and whether a new space is being built.
+    context_size: int | None = None
+    context_sampled_at: float | None = None
+    context_files: int | None = None  # distinct files the context was sampled from
+    context_staleness: float | None = None  # share of files added, changed or removed since sampling
+    rebuilding: bool = False  # a new embedding space (new context or model) is being built
 
 
 @dataclass(frozen=True)

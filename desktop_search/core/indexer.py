@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop_search.core.extract import Extract
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
+from desktop_search.core.space_plan import SpacePlan
 from desktop_search.embed.base import Embedder
 from desktop_search.records import LibraryRecord, Progress, SpaceRecord
 from desktop_search.storage import Store
@@ -47,20 +48,21 @@ class Indexer:
         cancel: threading.Event | None = None,
         retry_failed: bool = False,
         paths: Collection[str] | None = None,
+        refresh_context: bool = False,
     ) -> Iterator[Progress]:
         """Reconcile the library with disk, or only `paths` (files or folders a watcher saw change)."""
         cancel = cancel or threading.Event()
         yield Progress(library.name, "scan")
         work, gone, messages = self._reconcile(library, retry_failed, paths)
         embedder = self.embedder_for(library.model_id)
-        space = self._space(library, embedder)
+        plan = SpacePlan(self.store, library, embedder, self.embedder_for, refresh=refresh_context)
         stop = threading.Event()
         known = self.store.known_hashes(library.id)
         producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract)
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:
-            yield from self._pipeline(library, embedder, space, producer, (len(work), gone), messages, cancel)
+            yield from self._pipeline(library, plan, producer, (len(work), gone), messages, cancel)
         finally:
             stop.set()
             while thread.is_alive():  # unblock a producer waiting on a full queue
@@ -99,22 +101,10 @@ class Indexer:
         messages += [f"cannot read {path}: {reason}" for path, reason in found.errors]
         return work, gone, tuple(messages)
 
-    def _space(self, library: LibraryRecord, embedder: Embedder) -> SpaceRecord:
-        space = self.store.active_space(library.id)
-        if space is not None and (space.model_id, space.revision) == (embedder.model_id, embedder.revision):
-            return space
-        new = self.store.create_space(
-            library.id, embedder.model_id, embedder.revision, embedder.chunker_key, embedder.dim
-        )
-        if space is not None:
-            self.store.retire_space(space)
-        return new
-
     def _pipeline(
         self,
         library: LibraryRecord,
-        embedder: Embedder,
-        space: SpaceRecord,
+        plan: SpacePlan,
         producer: Producer,
         files: tuple[int, list[str]],
         messages: tuple[str, ...],
@@ -122,7 +112,7 @@ class Indexer:
     ) -> Iterator[Progress]:
         files_total, gone = files
         files_done = failed = chunks_done = 0
-        pending = self.store.pending_count(space.id)
+        pending = plan.pending()
         producing = True
         started = last_report = time.monotonic()
         current = ""
@@ -136,6 +126,8 @@ class Indexer:
                 # Deletions wait until every new file is stored, so a moved file links to its old content.
                 for path in gone:
                     self.store.delete_file(library.id, path)
+                plan.after_scan()  # a contextual model samples its context once the chunks are stored
+                pending = plan.pending()
             elif item is not None:
                 added, ok = self._write(library, item)
                 pending += added
@@ -143,9 +135,8 @@ class Indexer:
                 failed += 0 if ok else 1
                 current = item.file.path  # type: ignore[attr-defined]
             elif pending:
-                done = self._embed_batch(embedder, space)
-                chunks_done += done
-                pending = self.store.pending_count(space.id)
+                chunks_done += plan.embed_batch(self._embed_batch)
+                pending = plan.pending()
             now = time.monotonic()
             if now - last_report >= PROGRESS_INTERVAL_S or not (producing or pending):
                 last_report = now
@@ -164,6 +155,7 @@ class Indexer:
                     messages,
                 )
         if not cancel.is_set():
+            plan.finish()
             self.store.set_last_indexed(library.id, time.time())
             yield Progress(
                 library.name, "done", files_done, files_total, chunks_done, chunks_done, 0.0, 0.0, "", failed, messages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
@@ -82,4 +83,19 @@ class LibraryService:
         return f"Removed {folder} and its index from library '{library}'."
 
     def status(self, name: str | None = None) -> list[LibraryStatus]:
-        return [self.store.library_status(lib) for lib in self.select(name)]
+        return [self._with_context(lib, self.store.library_status(lib)) for lib in self.select(name)]
+
+    def _with_context(self, library: LibraryRecord, status: LibraryStatus) -> LibraryStatus:
+        """Add the contextual model's context (size, when, from how many files, how stale) to a status."""
+        found = self.store.context_status(library.id)
+        if found is None:
+            return replace(status, rebuilding=bool(self.store.spaces(library.id, ("building",))))
+        context, staleness, building = found
+        return replace(
+            status,
+            context_size=context.size,
+            context_sampled_at=context.created_at,
+            context_files=context.files_sampled,
+            context_staleness=round(staleness, 4),
+            rebuilding=building,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from desktop_search.core.context import space_embedder
 from desktop_search.core.query import ParsedQuery, parse_query
 from desktop_search.core.snippets import make_snippet
 from desktop_search.embed.base import Embedder
@@ -91,7 +92,7 @@ class Searcher:
             keyword = [c for c, _ in self.store.keyword_chunks(library.id, query.fts, options.depth)]
         space = self.store.active_space(library.id)
         if options.mode != "keyword" and space is not None and query.text.strip():
-            vector = self.embedder_for(library.model_id).embed_query(query.text)
+            vector = space_embedder(self.store, self.embedder_for, space).embed_query(query.text)  # its context
             dense = [c for c, _ in self.store.nearest_chunks(space, vector, options.depth)]
         infos = self.store.chunk_infos(list(dict.fromkeys(keyword + dense)))
         candidates = fuse(keyword, dense, infos, options.rrf_k)[: options.limit]

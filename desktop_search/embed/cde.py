@@ -113,7 +113,7 @@ class BoundCDE(Embedder):
         # overhead_tokens counts the prefix, so the budget holds fewer texts per batch than a bi-encoder's.
         self.token_budget = parent.token_budget
         plan = parent.plan
-        self._context = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32)).to(plan.device, plan.dtype)
+        self._context = torch.tensor(np.asarray(vectors, dtype=np.float32)).to(plan.device, plan.dtype)
 
     @property
     def tokenizer(self) -> TextTokenizer:

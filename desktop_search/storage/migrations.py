@@ -88,6 +88,23 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX pending_order ON pending_embeds(space_id, n_tokens);
     """,
+    # 2: per-library CDE contexts. A space's context_version names the row its vectors were made under.
+    """
+    CREATE TABLE contexts(
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        model_id TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        dim INTEGER NOT NULL,
+        vectors BLOB NOT NULL,          -- float32 (size, dim), row i = stage-1 vector of sample i
+        chunk_ids TEXT NOT NULL,        -- JSON list: the sampled chunk of each row, in order
+        files_sampled INTEGER NOT NULL, -- distinct files the sample came from
+        files_total INTEGER NOT NULL,   -- indexed files in the library when it was sampled
+        created_at REAL NOT NULL,
+        PRIMARY KEY(library_id, version)
+    );
+    """,
 ]
 
 

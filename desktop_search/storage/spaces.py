@@ -124,3 +124,12 @@ class SpaceStore:
 
     def vector_count(self, space: SpaceRecord) -> int:
         return int(value(self.conn, f"SELECT count(*) FROM {space.table}"))
+
+    def activate_space(self, new: SpaceRecord, old: SpaceRecord | None) -> None:
+        """Make a fully built space the one searches use and drop the old one, in one transaction."""
+        with self.write():
+            self.conn.execute("UPDATE spaces SET state = 'active' WHERE id = ?", (new.id,))
+            if old is not None:
+                self.conn.execute(f"DROP TABLE IF EXISTS {old.table}")
+                self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (old.id,))
+                self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (old.id,))

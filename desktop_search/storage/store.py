@@ -20,6 +20,7 @@ from desktop_search.records import (
     LibraryStatus,
     RootRecord,
 )
+from desktop_search.storage.contexts import ContextStore
 from desktop_search.storage.db import Row, rows, storage_error, value
 from desktop_search.storage.spaces import SpaceStore
 
@@ -30,7 +31,7 @@ def _library(row: Row) -> LibraryRecord:
     return LibraryRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
 
 
-class Store(SpaceStore):
+class Store(SpaceStore, ContextStore):
     """All reads and writes of the index go through here; one instance per connection."""
 
     def __init__(self, conn: apsw.Connection) -> None:
