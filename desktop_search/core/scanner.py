@@ -44,7 +44,25 @@ class ScanResult:
     missing_roots: list[str] = field(default_factory=list)
 
     def record_error(self, exc: OSError) -> None:
-        self.errors.append((str(exc.filename), exc.strerror or str(exc)))
+        self.errors.append((printable(str(exc.filename)), exc.strerror or str(exc)))
+
+
+NOT_UTF8 = "name is not valid UTF-8; rename it to index it"
+
+
+def printable(path: str) -> str:
+    """A path safe to print and store: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _storable(path: str, result: ScanResult) -> bool:
+    """Whether the path can be stored (UTF-8); a name in another encoding is reported, not indexed."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        result.errors.append((printable(path), NOT_UTF8))
+        return False
+    return True
 
 
 class Exclusions:
@@ -92,6 +110,7 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
             if not exclusions.excludes(d, rel_dir + d)
             and not exclusions.is_data_dir(os.path.join(dirpath, d))
             and not _is_virtualenv(os.path.join(dirpath, d))
+            and _storable(os.path.join(dirpath, d), result)
         ]
         for name in filenames:
             if not exclusions.excludes(name, rel_dir + name):
@@ -99,11 +118,13 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
 
 
 def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
+    if not _storable(path, result):
+        return
     try:
         st = os.stat(path)
     except OSError as exc:
         if not os.path.islink(path) and exc.errno != errno.ENOENT:
-            result.errors.append((path, exc.strerror or str(exc)))
+            result.errors.append((printable(path), exc.strerror or str(exc)))
         return  # a dangling symlink is not a document; a file deleted meanwhile is simply gone
     if stat.S_ISREG(st.st_mode):
         result.files.setdefault(path, ScannedFile(path, root.id, st.st_size, st.st_mtime_ns))
