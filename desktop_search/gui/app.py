@@ -105,7 +105,8 @@ class Screenshot(QObject):
             QTimer.singleShot(300, lambda: self._grab(manager))
 
     def _on_progress(self, progress: Progress) -> None:
-        if progress.phase == "index" and progress.chunks_done > 0 and progress.files_done >= 3:
+        searched = not self.options.query or (self.window.final and self.window.model.rowCount() > 0)
+        if progress.phase == "index" and progress.chunks_done > 0 and progress.files_done >= 3 and searched:
             QTimer.singleShot(200, lambda: self._grab(self.window))
 
     def _on_timeout(self) -> None:

@@ -33,10 +33,8 @@ class EmptyState(QWidget):
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body.setMaximumWidth(560)
-        self.model_label = QLabel("Model:")
+        self.model_label = QLabel("Model (you can change it per library later):")
         self.picker = ModelPicker(models_dir)
-        self.picker.setMaximumWidth(560)
         self.add_button = QPushButton("Add folders…")
         self.add_button.clicked.connect(self.addFoldersRequested)
         self.keyword_button = QPushButton("Search words only")
@@ -48,13 +46,19 @@ class EmptyState(QWidget):
         for button in (self.add_button, self.keyword_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        column = QWidget()  # a centred column of readable width; wrapped labels get their full height
+        column.setMaximumWidth(580)
+        inner = QVBoxLayout(column)
+        for widget in (self.picture, self.title, self.body, self.model_label, self.picker):
+            inner.addWidget(widget)
+        inner.addLayout(buttons)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(column, 10)
+        row.addStretch()
         layout = QVBoxLayout(self)
         layout.addStretch()
-        for widget in (self.picture, self.title, self.body):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.model_label, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.picker, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(buttons)
+        layout.addLayout(row)
         layout.addStretch(2)
 
     def _show(self, kind: str, title: str, body: str, *buttons: QPushButton) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_search.core.query import STOP_WORDS, fold, parse_query
@@ -70,7 +70,7 @@ def highlight_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in STOP_WORDS) or words
 
 
-def useful_highlights(hit: Hit) -> tuple[tuple[int, int], ...]:
-    """A hit's highlight spans without stop words ("the", "to"), unless nothing else is marked."""
-    kept = tuple((a, b) for a, b in hit.highlights if fold(hit.snippet[a:b]) not in STOP_WORDS)
-    return kept or hit.highlights
+def useful_highlights(hit: Hit, words: tuple[str, ...]) -> Hit:
+    """The hit with only the highlights of `words` (see highlight_words): no "the" or "to" marked."""
+    kept = tuple((a, b) for a, b in hit.highlights if fold(hit.snippet[a:b]) in words)
+    return hit if kept == hit.highlights else replace(hit, highlights=kept)

@@ -1,7 +1,8 @@
-"""The indexing thread: owns the write connection and the model, runs library commands and indexing."""
+"""The indexing thread: owns the write connection and the model; follows folders live and runs library commands."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import time
@@ -35,28 +36,35 @@ class IndexBridge(QObject):
 
 @dataclass(frozen=True)
 class _Index:
+    """A one-off run: a retry of failed files, a context refresh, or any run when not following folders live."""
+
     libraries: tuple[str, ...] | None  # None: every library
     retry_failed: bool = False
+    refresh_context: bool = False
 
 
 Command = Callable[[Services], str | None]  # a library change run on this thread; returns a message
 
 
 class IndexWorker:
-    """Commands from the GUI run in order on one thread; a change during a run stops it, applies, and re-runs.
+    """One thread, in a loop: run queued commands, then follow the folders (LiveIndex) until something is queued.
 
-    Pause cancels the current run; resume starts a new one. The queue of work is persistent in the
-    database, so nothing done before the pause is redone.
+    Any command, pause or stop interrupts the live run between units of work; it resumes afterwards with a
+    reconciliation scan. Pause is exactly that interruption without the restart; the queue of work is
+    persistent in the database, so nothing done before a pause is redone.
     """
 
-    def __init__(self, services: Services, bridge: IndexBridge) -> None:
+    def __init__(self, services: Services, bridge: IndexBridge, live: bool = True) -> None:
         self.services = services
         self.bridge = bridge
+        self.live = live
         self._lock = threading.Condition()
         self._commands: deque[Command | _Index] = deque()
-        self._cancel = threading.Event()
+        self._cancel = threading.Event()  # interrupts one-off runs
+        self._live_index: Any = None  # the LiveIndex running now, to stop it from the GUI thread
         self._paused = False
         self._stopping = False
+        self._state = ""
         self._last_emit = 0.0
         self._writer_lock: Any = None
         self._thread = threading.Thread(target=self._run, name="desktop-search-index", daemon=True)
@@ -70,39 +78,53 @@ class IndexWorker:
     def paused(self) -> bool:
         return self._paused
 
-    def index(self, libraries: Sequence[str] | None = None, retry_failed: bool = False) -> None:
-        self._put(_Index(tuple(libraries) if libraries is not None else None, retry_failed))
+    def index(
+        self, libraries: Sequence[str] | None = None, retry_failed: bool = False, refresh_context: bool = False
+    ) -> None:
+        """Bring libraries up to date; when following folders live, only retries and refreshes need a run."""
+        if self.live and not (retry_failed or refresh_context):
+            self._put(None)
+        else:
+            self._put(_Index(tuple(libraries) if libraries is not None else None, retry_failed, refresh_context))
 
     def run_command(self, command: Command) -> None:
-        """Run a change (add a folder, set exclusions, ...) on the indexing thread, then index again."""
+        """Run a change (add a folder, set exclusions, ...) on the indexing thread, between units of work."""
         self._put(command)
 
     def pause(self) -> None:
         with self._lock:
             self._paused = True
-            self._cancel.set()
-            self._lock.notify()
+            self._interrupt()
 
     def resume(self) -> None:
         with self._lock:
             self._paused = False
-            self._commands.append(_Index(None))
+            if not self.live:
+                self._commands.append(_Index(None))
             self._lock.notify()
 
     def stop(self, timeout: float = 10.0) -> bool:
-        """Cancel the current run and wait for the thread; False if it did not stop in time."""
+        """Interrupt what runs and wait for the thread; False if it did not stop in time."""
         with self._lock:
             self._stopping = True
-            self._cancel.set()
-            self._lock.notify()
+            self._interrupt()
         if self._thread.is_alive():
             self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def _put(self, item: Command | _Index) -> None:
+    def _put(self, item: Command | _Index | None) -> None:
+        """Queue an item (None: just restart the live run) and interrupt what runs so it is taken soon."""
         with self._lock:
-            self._commands.append(item)
-            self._lock.notify()
+            if item is not None:
+                self._commands.append(item)
+            self._interrupt()
+
+    def _interrupt(self) -> None:
+        """Under the lock: stop the live run or cancel a one-off run at its next unit of work; wake the loop."""
+        self._cancel.set()
+        if self._live_index is not None:
+            self._live_index.stop()
+        self._lock.notify()
 
     # -- the indexing thread ----------------------------------------------------------------
 
@@ -111,12 +133,16 @@ class IndexWorker:
             while (item := self._next()) is not None:
                 try:
                     self._ensure_writer_lock()
-                    if isinstance(item, _Index):
+                    if item == "live":
+                        self._follow()
+                    elif isinstance(item, _Index):
                         self._index(item)
                     else:
-                        self._command(item)
+                        self._command(item)  # type: ignore[arg-type]
                 except UserError as exc:
                     self.bridge.userError.emit(str(exc))
+                    with self._lock:  # wait for the user (a change, resume) rather than retrying at once
+                        self._paused = self._paused or item == "live"
                 except Exception as exc:
                     log.exception("indexing thread")
                     self.bridge.crashed.emit(format_exception(exc))
@@ -125,29 +151,30 @@ class IndexWorker:
                 self._writer_lock.release()
             self.services.close()  # this thread owns the write connection
 
+    def _next(self) -> Command | _Index | str | None:
+        """The next queued item; else "live" to follow the folders; waits while paused; None to stop."""
+        with self._lock:
+            while not self._stopping:
+                self._cancel.clear()
+                for i, item in enumerate(self._commands):
+                    if not (isinstance(item, _Index) and self._paused):
+                        del self._commands[i]
+                        return item
+                if self.live and not self._paused:
+                    return "live"
+                self._set_state("paused" if self._paused else "idle")
+                self._lock.wait()
+        return None
+
     def _ensure_writer_lock(self) -> None:
         """One process writes a data folder at a time; raises AlreadyRunning (a UserError) if another does."""
         if self._writer_lock is not None:
             return
-        try:
-            from desktop_search.core.instance import WriterLock
-        except ImportError:  # a version without the single-writer guard
-            return
+        from desktop_search.core.instance import WriterLock
+
         lock = WriterLock(self.services.settings.home)
         lock.acquire()
         self._writer_lock = lock
-
-    def _next(self) -> Command | _Index | None:
-        with self._lock:
-            while not self._stopping:
-                for i, item in enumerate(self._commands):
-                    if not (isinstance(item, _Index) and self._paused):
-                        del self._commands[i]
-                        self._cancel.clear()
-                        return item
-                self.bridge.state.emit("paused" if self._paused else "idle")
-                self._lock.wait()
-        return None
 
     def _command(self, command: Command) -> None:
         message = command(self.services)
@@ -155,36 +182,58 @@ class IndexWorker:
         if message:
             self.bridge.message.emit(message)
 
+    def _follow(self) -> None:
+        """Index what changed and watch for more, until interrupted."""
+        from desktop_search.core.live import LiveIndex
+
+        live = LiveIndex(self.services.store, self.services.indexer(), data_dir=self.services.settings.home)
+        with self._lock:
+            if self._commands or self._paused or self._stopping:
+                return
+            self._live_index = live
+        try:
+            for progress in live.run():
+                self._report(progress)
+        finally:
+            with self._lock:
+                self._live_index = None
+            self._set_state("idle")
+            self.bridge.librariesChanged.emit()
+
     def _index(self, request: _Index) -> None:
-        libraries = self.services.libraries.select(None)
-        if request.libraries is not None:
-            libraries = [lib for lib in libraries if lib.name in request.libraries]
-        with self._lock:  # later requests for the same libraries are covered by this run
-            covered = [c for c in self._commands if isinstance(c, _Index) and c.libraries == request.libraries]
-            for c in covered:
-                self._commands.remove(c)
-        self.bridge.state.emit("indexing")
-        indexer = self.services.indexer()
+        names = request.libraries
+        libraries = [lib for lib in self.services.libraries.select(None) if names is None or lib.name in names]
+        run: Any = self.services.indexer().run
+        extra = {"refresh_context": True} if request.refresh_context else {}
+        if extra and "refresh_context" not in inspect.signature(run).parameters:
+            raise UserError("Refreshing a library's context is not available in this version.")
         for library in libraries:
-            # The indexer checks the cancel flag between units of work and then finishes cleanly.
-            for progress in indexer.run(library, cancel=self._cancel, retry_failed=request.retry_failed):
-                self._emit(progress)
-                self._check_for_changes()
+            for progress in run(library, cancel=self._cancel, retry_failed=request.retry_failed, **extra):
+                self._report(progress)
             if self._cancel.is_set():
                 break
         with self._lock:
             if self._cancel.is_set() and not (self._paused or self._stopping):
-                self._commands.append(request)  # stopped for a change: index again after it
+                self._commands.append(request)  # interrupted by a change: run again after it
+        self._set_state("idle")
         self.bridge.librariesChanged.emit()
 
-    def _check_for_changes(self) -> None:
-        """A library change arrived: cancel so the run stops at the next unit of work."""
-        with self._lock:
-            if any(not isinstance(c, _Index) for c in self._commands):
-                self._cancel.set()
-
-    def _emit(self, progress: Progress) -> None:
+    def _report(self, progress: Progress) -> None:
+        if progress.phase == "watch":
+            for message in progress.messages:
+                self.bridge.message.emit(message)
+            return
+        if progress.phase in ("scan", "index"):
+            self._set_state("indexing")
         now = time.monotonic()
         if progress.phase != "index" or now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
             self.bridge.progress.emit(progress)
+        if progress.phase == "done":
+            self._set_state("idle")
+            self.bridge.librariesChanged.emit()
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.bridge.state.emit(state)

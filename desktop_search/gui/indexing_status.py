@@ -31,6 +31,15 @@ def format_eta(seconds: float | None) -> str:
     return f"about {seconds / 3600:.1f} h left"
 
 
+def estimate(progress: Progress) -> tuple[int, float | None]:
+    """Chunks in all (files not read yet counted at the average so far) and the seconds left at this speed."""
+    total = progress.chunks_total
+    if progress.files_total > progress.files_done > 0:
+        total = max(total, round(progress.chunks_total * progress.files_total / progress.files_done))
+    left = max(0, total - progress.chunks_done)
+    return total, (left / progress.chunks_per_s if progress.chunks_per_s else None)
+
+
 def describe(progress: Progress) -> str:
     """One line for the status bar."""
     if progress.phase == "scan":
@@ -43,7 +52,7 @@ def describe(progress: Progress) -> str:
     ]
     if progress.chunks_per_s:
         parts.append(f"{progress.chunks_per_s:.1f} chunks/s")
-    if eta := format_eta(progress.eta_s):
+    if eta := format_eta(estimate(progress)[1]):
         parts.append(eta)
     if progress.current_file:
         parts.append(Path(progress.current_file).name)
@@ -100,7 +109,7 @@ class IndexingStatus(QWidget):
         self.failed_button.clicked.connect(self._on_failed_clicked)
         self.failed_button.hide()
         self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Pause indexing (Ctrl+P); resuming continues where it stopped")
+        self.pause_button.setToolTip("Pause indexing and watching (Ctrl+P); resuming continues where it stopped")
         self.pause_button.clicked.connect(self._on_pause_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -112,16 +121,16 @@ class IndexingStatus(QWidget):
     def set_progress(self, progress: Progress) -> None:
         self.label.setText(describe(progress))
         self.label.setToolTip(progress.current_file)
-        busy = progress.phase == "index" and progress.chunks_total > 0
+        total = estimate(progress)[0]
+        busy = progress.phase == "index" and total > 0
         self.bar.setVisible(progress.phase != "done")
-        self.bar.setRange(0, progress.chunks_total if busy else 0)
+        self.bar.setRange(0, total if busy else 0)
         if busy:
-            self.bar.setValue(progress.chunks_done)
+            self.bar.setValue(min(progress.chunks_done, total))
 
     def set_state(self, state: str) -> None:
         self.state = state
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.pause_button.setEnabled(state != "idle")
         if state == "paused":
             self.label.setText("Indexing paused. Resume continues where it stopped.")
             self.bar.hide()
@@ -131,6 +140,9 @@ class IndexingStatus(QWidget):
                 self.label.setText("Index up to date")
 
     def set_statuses(self, statuses: list[LibraryStatus]) -> None:
+        if self.state == "idle" and self.label.text() in ("Ready", "Index up to date"):
+            files = sum(s.files for s in statuses)
+            self.label.setText(f"{files:,} files indexed" if statuses else "Ready")
         self.failed = [(s.name, f) for s in statuses for f in s.failed_files]
         self.failed_button.setText(f"{len(self.failed)} failed")
         self.failed_button.setToolTip("Show the files that could not be indexed, and why")
@@ -139,7 +151,7 @@ class IndexingStatus(QWidget):
     def toggle_pause(self) -> None:
         if self.state == "paused":
             self.resumeRequested.emit()
-        elif self.state == "indexing":
+        else:
             self.pauseRequested.emit()
 
     def _on_pause_clicked(self) -> None:

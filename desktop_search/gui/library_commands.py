@@ -54,15 +54,5 @@ class LibraryCommands:
         self.worker.index(None, retry_failed=True)
 
     def refresh_context(self, library: str) -> None:
-        """Re-sample a contextual model's corpus context, where this version supports it."""
-
-        def apply(services: Services) -> str:
-            record = services.libraries.get(library)
-            refresh = getattr(services.indexer(), "refresh_context", None)
-            if refresh is None:
-                return "Refreshing the context is not available in this version."
-            refresh(record)
-            return f"The context of '{library}' will be refreshed; search keeps using the old one until then."
-
-        self.worker.run_command(apply)
-        self.worker.index([library])
+        """Sample the library again for a contextual model; search keeps the old context until the new is built."""
+        self.worker.index([library], refresh_context=True)

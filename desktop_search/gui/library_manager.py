@@ -42,12 +42,25 @@ def status_text(status: LibraryStatus) -> str:
         f"{status.chunks:,} passages, {status.embedded:,} embedded, {status.pending:,} waiting",
         f"Last indexed: {_when(status.last_indexed_at)}",
     ]
-    context = getattr(status, "context", None)  # contextual models report when and from what they sampled
-    if context is not None:
-        lines.append(f"Context: {context}")
-    elif CATALOG.get(status.model_id) is not None and CATALOG[status.model_id].contextual:
-        lines.append("Context: not sampled yet")
+    spec = CATALOG.get(status.model_id)
+    if spec is not None and spec.contextual:
+        lines.append(context_text(status))
+    if getattr(status, "rebuilding", False):
+        lines.append("Building a new index for a new model or context; search uses the old one meanwhile.")
     return "\n".join(lines)
+
+
+def context_text(status: LibraryStatus) -> str:
+    """When and from what a contextual model's corpus context was sampled, and how stale it is."""
+    sampled = getattr(status, "context_sampled_at", None)
+    if not sampled:
+        return "Context: not sampled yet (it is sampled when the library is first indexed)"
+    text = f"Context: {getattr(status, 'context_size', 0) or 0:,} passages"
+    text += f" from {getattr(status, 'context_files', 0) or 0:,} files, sampled {_when(sampled)}"
+    staleness = getattr(status, "context_staleness", None)
+    if staleness:
+        text += f"; {staleness:.0%} of the files changed since"
+    return text
 
 
 class LibraryManager(QDialog):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_search.errors import UserError
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
-from desktop_search.gui.filters import MODE_LABELS, Filters, SearchRequest, highlight_words
+from desktop_search.gui.filters import MODE_LABELS, Filters, SearchRequest, highlight_words, useful_highlights
 from desktop_search.gui.icons import icon
 from desktop_search.gui.indexing_status import IndexingStatus
 from desktop_search.gui.opener import Opener
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.results)
         self.stack.addWidget(self.empty)
         self.preview = PreviewPane()
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(self.stack)
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(0, 3)
@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
             return  # an older query: its answer arrived after a newer one was asked
         self.final = final
         current = self.results.current_hit()
-        self.model.set_hits(hits, mode)
+        self.model.set_hits([useful_highlights(h, self.words) for h in hits], mode)
         row = self.model.row_of(current.path) if current else -1
         if hits:
             self.results.setCurrentIndex(self.model.index(max(row, 0)))
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         """The list when there are results; otherwise a message that helps, once we know which."""
         statuses, text = self.statuses, self.search.text().strip()
         if self.model.rowCount() or statuses is None or (text and not self.final):
-            self.stack.setCurrentWidget(self.results)
+            self._show_page(self.results)
             return
         if not statuses:
             self.empty.show_no_libraries()
@@ -260,7 +260,17 @@ class MainWindow(QMainWindow):
                 self.empty.show_nothing_indexed(self.indexing.state != "paused")
         else:
             self.empty.show_no_results(text, self.filters.mode_key(), self.filters.filters() != Filters())
-        self.stack.setCurrentWidget(self.empty)
+        self._show_page(self.empty)
+
+    def _show_page(self, page: QWidget) -> None:
+        """Results with the preview beside them, or a message across the whole width."""
+        self.stack.setCurrentWidget(page)
+        with_preview = page is self.results
+        if with_preview != self.preview.isVisibleTo(self):
+            self.preview.setVisible(with_preview)
+            if with_preview:
+                width = self.splitter.width()
+                self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
 
     def _on_add_folders_requested(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a folder to search")

@@ -70,10 +70,12 @@ class ModelPicker(QWidget):
             self.worker = None
 
     def _fill(self, current: str) -> None:
+        self.combo.blockSignals(True)
         self.combo.clear()
         for spec in CATALOG.values():
             self.combo.addItem(model_label(spec, self.models_dir), spec.id)
         self.combo.setCurrentIndex(max(0, self.combo.findData(current)))
+        self.combo.blockSignals(False)
 
     def _on_choice_changed(self) -> None:
         ready = self.is_ready()

@@ -34,6 +34,11 @@ def preview_html(preview: PreviewText, words: tuple[str, ...], word_color: str, 
     else:
         a = max(0, min(len(text), hit.start - preview.offset))
         b = max(a, min(len(text), hit.end - preview.offset))
+    lead = ""
+    if preview.offset > 0:  # the excerpt starts mid-text: begin at a word
+        space = text.find(" ", 0, min(a, 40))
+        text, a, b = text[space + 1 :], a - space - 1, b - space - 1
+        lead = "… "
     parts = []
     for start, end, inside in ((0, a, False), (a, b, True), (b, len(text), False)):
         piece = text[start:end]
@@ -41,7 +46,6 @@ def preview_html(preview: PreviewText, words: tuple[str, ...], word_color: str, 
         if inside:
             marked = f'<a name="match"></a><span style="background-color:{passage_color}">{marked}</span>'
         parts.append(marked)
-    lead = "… " if preview.offset > 0 else ""
     return f'<div style="white-space: pre-wrap">{lead}{"".join(parts)}</div>'
 
 

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop_search.gui.filters import useful_highlights
 from desktop_search.gui.icons import file_icon
 from desktop_search.gui.result_model import HitRole, ResultModel, hit_details
 from desktop_search.records import Hit
@@ -32,7 +31,7 @@ SNIPPET_LINES = 2
 def snippet_html(hit: Hit, mark_color: str) -> str:
     """The snippet as HTML with the query's words in bold on a tinted background."""
     out, last = [], 0
-    for a, b in useful_highlights(hit):
+    for a, b in hit.highlights:
         out.append(html.escape(hit.snippet[last:a]))
         out.append(f'<b style="background-color:{mark_color}">{html.escape(hit.snippet[a:b])}</b>')
         last = b
@@ -55,7 +54,7 @@ def mark_color(palette: QPalette, amount: float = 0.4) -> str:
 class ResultDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = option.fontMetrics.lineSpacing()
-        return QSize(option.rect.width() or 400, PAD * 2 + line * (2 + SNIPPET_LINES) + 4)
+        return QSize(200, PAD * 2 + line * (2 + SNIPPET_LINES) + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         hit: Hit = index.data(HitRole)
@@ -120,6 +119,7 @@ class ResultList(QListView):
         self.setModel(model)
         self.setItemDelegate(ResultDelegate(self))
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Search results")

@@ -52,12 +52,12 @@ class Session(QObject):
         self.index_bridge.progress.connect(self._on_progress)
 
     def start(self, index_at_start: bool = True) -> None:
-        """Start both threads; the first run reconciles every library with the disk."""
+        """Start both threads. Indexing at start means following the folders live (a reconciliation scan
+        first, then watching); without it, indexing runs only when asked (screenshots, tests)."""
+        self.index_worker.live = index_at_start
         self.search_worker.start()
         self.index_worker.start()
         self.search_worker.request_statuses()
-        if index_at_start:
-            self.index_worker.index()
 
     def shutdown(self) -> bool:
         """Cancel, stop and join the threads (with a timeout); True when all stopped. Idempotent."""

@@ -26,7 +26,6 @@ class Tray(QSystemTrayIcon):
 
     def set_state(self, state: str) -> None:
         self.pause_action.setText("Resume indexing" if state == "paused" else "Pause indexing")
-        self.pause_action.setEnabled(state != "idle")
 
     def set_summary(self, text: str) -> None:
         self.setToolTip(f"Desktop Search\n{text}")

@@ -41,6 +41,7 @@ def opener() -> RecordingOpener:
 def make_gui(qtbot: object, opener: RecordingOpener) -> Iterator[object]:
     """Build (and later stop) a window on given services; fails the test on a crash report or a leaked thread."""
     sessions: list[Session] = []
+    before = set(threading.enumerate())
 
     def make(services: Services, index_at_start: bool = False) -> tuple[Session, MainWindow]:
         session, window = build_window(services, opener)
@@ -57,3 +58,5 @@ def make_gui(qtbot: object, opener: RecordingOpener) -> Iterator[object]:
         assert session.shutdown(), "a worker thread did not stop"
         assert session.crash.reports == [], session.crash.reports
     assert app_threads() == [], f"leaked threads: {app_threads()}"
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert leaked == [], f"threads left running: {leaked}"  # watchers, extraction workers, downloads

@@ -166,3 +166,24 @@ def test_settings_close_to_tray_off_quits(qtbot, make_gui, settings: Settings, s
     window.close()
     assert session.stopped
     assert app_threads() == []
+
+
+def test_following_folders_live_picks_up_a_new_file(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    services.libraries.add_folders([str(docs)])
+    session, window = make_gui(services, index_at_start=True)
+    qtbot.waitUntil(lambda: bool(window.statuses) and _last_status(window).files == 8, timeout=15000)
+    (docs / "notes" / "kayak.md").write_text("# Kayak trip\n\nPaddling the fjord at dawn with seals.\n")
+    qtbot.waitUntil(lambda: _last_status(window).files == 9, timeout=20000)
+    window.search.setText("fjord seals")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=5000)
+    assert window.model.hit(0).path.endswith("kayak.md")
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.indexing.state == "paused", timeout=10000)
+    (docs / "notes" / "paused.md").write_text("Written while paused: glacier.\n")
+    qtbot.wait(2500)
+    session.search_worker.request_statuses()
+    qtbot.wait(300)
+    assert _last_status(window).files == 9, "indexed while paused"
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _last_status(window).files == 10, timeout=20000)
