@@ -138,25 +138,36 @@ class Producer:
     _pending: dict[int, tuple[ScannedFile, str, float]] = field(default_factory=dict)
 
     def run(self) -> None:
-        pool: WorkerPool | None = None
+        pool = WorkerPool(self.limits.pool(), self.extract)  # starts its processes on the first job
+        position = 0
         try:
-            for key, item in enumerate(self.work):
+            for position, item in enumerate(self.work):
                 if self.cancel.is_set():
                     break
-                ready = self._prepare(key, item)
+                ready = self._prepare(position, item)
                 if isinstance(ready, Job):
-                    pool = pool or WorkerPool(self.limits.pool(), self.extract)
                     pool.submit(ready)
                     while not pool.has_room() and not self.cancel.is_set():
                         self._deliver(pool.collect(0.2))
                 else:
                     self.out.put(ready)
-            while pool is not None and pool.busy and not self.cancel.is_set():
+            while pool.busy and not self.cancel.is_set():
                 self._deliver(pool.collect(0.2))
+        except RuntimeError as exc:  # workers cannot start (a memory cap too small to run Python, say)
+            log.error("%s", exc)
+            self._fail_rest(position, str(exc))
         finally:
-            if pool is not None:
-                pool.close()
+            pool.close()
             self.out.put(DONE)
+
+    def _fail_rest(self, position: int, reason: str) -> None:
+        """Every file not yet done fails with the reason, and is looked at again next run."""
+        waiting = [item for item, _, _ in self._pending.values()] + self.work[position + 1 :]
+        self._pending.clear()
+        for item in waiting:
+            if self.cancel.is_set():
+                return
+            self.out.put(Failed(item, "failed", reason, retry=True))
 
     def _prepare(self, key: int, item: ScannedFile) -> object:
         """Known content or a reason to skip, or else a job for the workers."""

@@ -217,7 +217,7 @@ class WorkerPool:
             try:
                 message = worker.conn.recv()
             except (EOFError, OSError):
-                return self._lost(worker, _death_reason(self._reap(worker)))
+                return self._died(worker)
             if message == "ready":
                 worker.ready = True
                 self._startup_failures = 0
@@ -227,15 +227,20 @@ class WorkerPool:
                 self._retire(worker)
             return message  # type: ignore[no-any-return]
         if worker.process.sentinel in ready:
-            reason = _death_reason(self._reap(worker))
-            if not worker.ready:
-                self._startup_failures += 1
-                if self._startup_failures >= _STARTUP_FAILURES:
-                    raise RuntimeError(f"extraction workers cannot start: {reason}")
-            return self._lost(worker, reason)
+            return self._died(worker)
         if worker.job is not None and time.monotonic() - worker.started > self.limits.timeout_s:
             return self._lost(worker, f"timed out after {self.limits.timeout_s:g} s")
         return None
+
+    def _died(self, worker: _Worker) -> Failure:
+        reason = _death_reason(self._reap(worker))
+        if not worker.ready:  # a worker that cannot even start would be restarted forever
+            self._startup_failures += 1
+            if self._startup_failures >= _STARTUP_FAILURES:
+                self._stop(worker, force=True)
+                self._workers.remove(worker)
+                raise RuntimeError(f"extraction workers cannot start: {reason}")
+        return self._lost(worker, reason)
 
     def _lost(self, worker: _Worker, reason: str) -> Failure:
         log.warning("%s: %s", worker.job.path if worker.job else "extraction worker", reason)

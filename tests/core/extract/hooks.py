@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -19,3 +20,14 @@ def misbehaving(data: bytes, path: Path, limits: ExtractLimits, truncated: bool)
         hoard = bytearray(8 * 1024**3)
         return Extracted(str(len(hoard)), "text")
     return extract_bytes(data, path, limits, truncated)
+
+
+def never_starts(data: bytes, path: Path, limits: ExtractLimits, truncated: bool) -> Extracted:
+    """Stands for a worker that cannot start: the spawned process exits while loading this module."""
+    raise AssertionError("unreachable: the worker exits before its first job")
+
+
+if multiprocessing.current_process().name == "desktop-search-extract" and os.environ.get(
+    "DS_TEST_WORKERS_CANNOT_START"
+):
+    os._exit(3)

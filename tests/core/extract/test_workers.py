@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop_search.core.extract import Extracted, ExtractLimits
 from desktop_search.core.extract.workers import CHANGED, Failure, Job, Outcome, PoolLimits, WorkerPool
-from tests.core.extract.hooks import misbehaving
+from tests.core.extract.hooks import misbehaving, never_starts
 from tests.core.extract.samples import make_pdf
 
 
@@ -67,3 +69,20 @@ def test_text_beyond_the_cap_is_read_only_up_to_it(tmp_path: Path) -> None:
     assert outcome.text.startswith("first line of the log")
     assert len(outcome.text) == 1024 * 1024
     assert outcome.note == "only the first 1 MB indexed"
+
+
+def test_workers_that_cannot_start_are_not_restarted_forever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("hello", encoding="utf-8")
+    monkeypatch.setenv("DS_TEST_WORKERS_CANNOT_START", "1")  # inherited by the spawned workers
+    pool = WorkerPool(PoolLimits(workers=1), never_starts)
+    with pytest.raises(RuntimeError, match=r"extraction workers cannot start: worker crashed \(exit code 3\)"):
+        _run_all(pool, [_job(0, note)])
+
+
+def test_a_tiny_memory_cap_fails_files_with_a_reason(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("hello", encoding="utf-8")
+    outcome = _run_all(WorkerPool(PoolLimits(workers=1, memory_mb=8)), [_job(0, note)])["note.txt"]
+    assert isinstance(outcome, Failure)
+    assert outcome.status == "failed"
