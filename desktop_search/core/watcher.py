@@ -14,6 +14,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from desktop_search.core import inotify
 from desktop_search.core.events import Debouncer, changed_paths
 from desktop_search.core.mounts import drive_kind
 
@@ -75,13 +76,13 @@ class Watcher:
         debouncer: Debouncer,
         included: Callable[[str], bool] = lambda path: True,
         on_change: Callable[[], None] | None = None,
-        observer_factory: Callable[[], BaseObserver] = Observer,
+        observer_factory: Callable[[], BaseObserver] | None = None,
         kind_of: Callable[[str], str] = drive_kind,
     ) -> None:
         self.debouncer = debouncer
         self.included = included
         self.on_change = on_change
-        self._observer_factory = observer_factory
+        self._observer_factory = observer_factory or self._native_observer
         self._kind_of = kind_of
         self._observer: BaseObserver | None = None
         self._handler = _Handler(self._on_event)
@@ -89,6 +90,18 @@ class Watcher:
         self.roots: dict[str, RootWatch] = {}
         self._overflowed = threading.Event()
         self._spotter = _OverflowSpotter(self._overflowed)
+        self._limited: set[str] = set()  # folders some of whose subfolders could not be watched
+        self._lock = threading.Lock()
+
+    def _native_observer(self) -> BaseObserver:
+        if inotify.available():  # Linux: excluded folders get no inotify watch, a full limit is reported
+            observer: BaseObserver = inotify.PrunedInotifyObserver(self.included, self._limit_reached)
+            return observer
+        return Observer()
+
+    def _limit_reached(self, root: str) -> None:
+        with self._lock:
+            self._limited.add(root)
 
     def start(self) -> None:
         logging.getLogger("watchdog.observers").addHandler(self._spotter)
@@ -125,6 +138,14 @@ class Watcher:
             self._overflowed.clear()
             rescan |= {p for p, r in self.roots.items() if r.mode == "events"}
             messages.append("Too many changes at once: some events were lost; rescanning.")
+        with self._lock:
+            limited, self._limited = self._limited, set()
+        for path in limited & {p for p, r in self.roots.items() if r.mode == "events"}:
+            # The folder keeps the watches it got, and is rescanned periodically for the rest.
+            reason = f"Cannot watch all of {path} live: the system's inotify watch limit is reached; "
+            self.roots[path] = RootWatch(path, "polling", reason + "it is scanned periodically. " + INOTIFY_LIMIT_FIX)
+            messages.append(self.roots[path].reason)
+            rescan.add(path)
         for path, root in list(self.roots.items()):
             if root.mode == "events" and (not os.path.isdir(path) or not self._alive(path)):
                 self._unwatch(path)

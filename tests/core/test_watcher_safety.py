@@ -11,12 +11,15 @@ import pytest
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from desktop_search.core import inotify
 from desktop_search.core.events import Debouncer
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.live import LiveOptions
 from desktop_search.core.mounts import drive_kind
+from desktop_search.core.scanner import DEFAULT_EXCLUSIONS, Exclusions, excluded_below
 from desktop_search.core.watcher import Watcher
 from desktop_search.errors import AlreadyRunning, DiskFull
+from desktop_search.records import RootRecord
 from desktop_search.services import Services
 from tests.conftest import index_all
 from tests.core.watch_helpers import fresh_snapshot, running, snapshot, wait_until
@@ -146,3 +149,24 @@ def test_network_and_removable_file_systems_are_polled() -> None:
     assert drive_kind("/home/me/docs", mountinfo) == "local"
     assert drive_kind("/mnt/share/reports", mountinfo) == "network"
     assert drive_kind("/media/usb stick/photos", mountinfo) == "removable"
+
+
+@pytest.mark.skipif(not inotify.available(), reason="Linux inotify only")
+def test_excluded_folders_get_no_inotify_watch(docs: Path) -> None:
+    for excluded in (".git/objects/ab", "node_modules/pkg/lib", "venv/lib/site"):
+        (docs / excluded).mkdir(parents=True)
+    (docs / "venv/pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
+    root = RootRecord(1, 1, str(docs))
+    exclusions = Exclusions(DEFAULT_EXCLUSIONS)
+    watcher = Watcher(Debouncer(), lambda p: p == root.path or not excluded_below(root.path, p, exclusions))
+    watcher.start()
+    try:
+        watcher.set_roots([str(docs)])
+        observer = watcher._observer
+        assert isinstance(observer, inotify.PrunedInotifyObserver)
+        assert observer.watch_count() == 7  # docs and its six document folders; none of the nine excluded ones
+        (docs / "notes/.cache").mkdir()  # excluded, created under a watched folder: its event comes first
+        (docs / "letters").mkdir()
+        wait_until(lambda: observer.watch_count() == 8, what="a watch for letters only")
+    finally:
+        watcher.stop()
