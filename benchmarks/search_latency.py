@@ -1,0 +1,175 @@
+"""Search latency and vector recall on synthetic libraries of 10k–1M chunks, through the real Searcher.
+
+Usage: python benchmarks/search_latency.py [--sizes 10000 100000] [--dims 384 768] [--queries 50]
+
+Each library is written through the Store API into a temporary index: contents of 100 chunks of
+Zipf-distributed words (so bm25 sees realistic term statistics) and unit vectors drawn around 2,000
+cluster centres (real embeddings are clustered; uniform random vectors would flatter nothing). Queries
+run through `Searcher.search` in keyword, dense and hybrid modes with an embedder that returns a
+precomputed vector, so the figures exclude query embedding. recall@10 compares the dense top 10 with an
+exact numpy search. Prints one JSON object per (size, dim).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from desktop_search.core.search import Searcher, SearchOptions
+from desktop_search.embed.base import Embedder, TextTokenizer
+from desktop_search.embed.fake import WordTokenizer
+from desktop_search.records import ChunkSpan
+from desktop_search.storage import Store, open_database
+
+CHUNKS_PER_CONTENT = 100
+WORDS_PER_CHUNK = 40
+VOCABULARY = 50_000
+
+
+class LookupEmbedder(Embedder):
+    """Returns the vector prepared for each query text: search cost without model cost."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], dim: int) -> None:
+        super().__init__()
+        self.model_id, self.revision, self.dim = "synthetic", "1", dim
+        self.max_tokens, self.chunk_tokens, self.chunk_overlap = 512, 64, 0
+        self.vectors = vectors
+        self._tokenizer = WordTokenizer()
+
+    @property
+    def tokenizer(self) -> TextTokenizer:
+        return self._tokenizer
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def _words(rng: np.random.Generator, n: int) -> np.ndarray:
+    return np.minimum(rng.zipf(1.2, n), VOCABULARY) - 1
+
+
+def _vectors(rng: np.random.Generator, centres: np.ndarray, n: int) -> np.ndarray:
+    picks = rng.integers(0, len(centres), n)
+    v = centres[picks] + 0.35 * rng.standard_normal((n, centres.shape[1])).astype(np.float32) / np.sqrt(
+        centres.shape[1]
+    )
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def build(store: Store, size: int, dim: int, rng: np.random.Generator) -> tuple[int, np.ndarray, np.ndarray, int]:
+    """Write `size` chunks with vectors; returns (library id, chunk ids, vectors, text bytes)."""
+    library = store.create_library("bench", "synthetic", [])
+    store.add_root(library.id, "/bench")
+    root = store.roots(library.id)[0]
+    space = store.create_space(library.id, "synthetic", "1", "c", dim)
+    centres = rng.standard_normal((2000, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    text_bytes = 0
+    all_ids: list[np.ndarray] = []
+    all_vecs: list[np.ndarray] = []
+    for c in range(size // CHUNKS_PER_CONTENT):
+        words = _words(rng, CHUNKS_PER_CONTENT * WORDS_PER_CHUNK).reshape(CHUNKS_PER_CONTENT, WORDS_PER_CHUNK)
+        pieces = [" ".join(f"w{w}" for w in row) + "." for row in words]
+        text = " ".join(pieces)
+        spans, pos = [], 0
+        for piece in pieces:
+            spans.append(ChunkSpan(pos, pos + len(piece), WORDS_PER_CHUNK))
+            pos += len(piece) + 1
+        store.store_content(
+            library.id,
+            root.id,
+            f"/bench/doc{c}.txt",
+            len(text),
+            c,
+            "text",
+            content_hash=f"h{c}",
+            text=text,
+            page_starts=None,
+            chunker="c",
+            spans=spans,
+        )
+        text_bytes += len(text.encode())
+        batch = store.pending_batch(space.id, CHUNKS_PER_CONTENT)
+        ids = np.array([p.chunk_id for p in batch])
+        vecs = _vectors(rng, centres, len(ids))
+        store.write_vectors(space, ids.tolist(), vecs)
+        all_ids.append(ids)
+        all_vecs.append(vecs)
+    return library.id, np.concatenate(all_ids), np.concatenate(all_vecs), text_bytes
+
+
+def _percentiles(samples: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
+
+
+def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, object]:
+    rng = np.random.default_rng(seed)
+    with tempfile.TemporaryDirectory(prefix="ds-latency-") as tmp:
+        path = Path(tmp) / "index.sqlite3"
+        store = Store(open_database(path))
+        t0 = time.perf_counter()
+        library_id, ids, vecs, text_bytes = build(store, size, dim, rng)
+        build_s = time.perf_counter() - t0
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db_bytes = os.path.getsize(path)
+        picks = rng.integers(0, len(ids), n_queries)
+        noise = rng.standard_normal((n_queries, dim)).astype(np.float32) * (0.5 / np.sqrt(dim))
+        queries = vecs[picks] + noise
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        texts = [f"w{a} w{b}" for a, b in rng.integers(20, 3000, (n_queries, 2))]
+        embedder = LookupEmbedder(dict(zip(texts, queries, strict=True)), dim)
+        reader = Store(open_database(path))
+        searcher = Searcher(reader, lambda _model: embedder)
+        library = reader.library_by_name("bench")
+        assert library is not None
+        assert library.id == library_id
+        space = reader.active_space(library.id)
+        assert space is not None
+        result: dict[str, object] = {"chunks": len(ids), "dim": dim, "build_s": round(build_s, 1)}
+        for mode in ("keyword", "dense", "hybrid"):
+            times = []
+            for text in texts:
+                t = time.perf_counter()
+                searcher.search(text, [library], SearchOptions(mode=mode, limit=10))
+                times.append(time.perf_counter() - t)
+            result[mode] = _percentiles(times)
+        recalls = []
+        for q in queries:
+            exact = set(ids[np.argsort(-(vecs @ q))[:10]].tolist())
+            found = {c for c, _ in reader.nearest_chunks(space, q, 10)}
+            recalls.append(len(exact & found) / 10)
+        result["recall_at_10"] = round(float(np.mean(recalls)), 4)
+        result["db_bytes_per_chunk"] = round(db_bytes / len(ids), 1)
+        result["text_bytes_per_chunk"] = round(text_bytes / len(ids), 1)
+        result["index_over_text"] = round(db_bytes / text_bytes, 2)
+        reader.conn.close()
+        store.conn.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--dims", type=int, nargs="+", default=[384, 768])
+    parser.add_argument("--queries", type=int, default=50)
+    args = parser.parse_args()
+    for size in args.sizes:
+        for dim in args.dims:
+            report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", **measure(size, dim, args.queries)}
+            print(json.dumps(report), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
