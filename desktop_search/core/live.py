@@ -58,6 +58,7 @@ class LiveIndex:
         options: LiveOptions | None = None,
         data_dir: Path | None = None,
         watcher_factory: Callable[..., Watcher] = Watcher,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.indexer = indexer
@@ -73,6 +74,8 @@ class LiveIndex:
         self._stopped = threading.Event()
         self._full: set[int] = set()  # libraries that need a full reconciliation
         self._rescan: set[str] = set()  # folders that need a rescan
+        self._wall = wall_clock
+        self._slept = False  # set when the wall clock jumped: the computer was asleep (or its time was set)
 
     # -- controls, callable from any thread --------------------------------------------------
 
@@ -102,6 +105,28 @@ class LiveIndex:
         self._full |= {lib.record.id for lib in self._libraries}
         self.wake()
 
+    def start(
+        self, on_progress: Callable[[Progress], None], on_error: Callable[[BaseException], None] | None = None
+    ) -> threading.Thread:
+        """Run in a new thread that calls `on_progress` (from that thread) for each report, until stop().
+
+        For the desktop app: connect `on_progress` to a signal. An exception ends the thread and goes to
+        `on_error` (a UserError such as a missing model, or a bug); without one it is raised in the thread.
+        """
+
+        def loop() -> None:
+            try:
+                for progress in self.run():
+                    on_progress(progress)
+            except BaseException as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+
+        thread = threading.Thread(target=loop, name="desktop-search-live", daemon=True)
+        thread.start()
+        return thread
+
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self) -> Iterator[Progress]:
@@ -115,7 +140,7 @@ class LiveIndex:
 
     def _loop(self) -> Iterator[Progress]:
         o = self.options
-        wall, mono = time.time(), time.monotonic()
+        wall, mono = self._wall(), time.monotonic()
         last_full = last_poll = mono
         was_paused = False
         while not self._stopped.is_set():
@@ -127,10 +152,12 @@ class LiveIndex:
                 self._wait(o.tick_s)
                 continue
             was_paused = False
-            now_wall, now_mono = time.time(), time.monotonic()
-            if (now_wall - wall) - (now_mono - mono) > o.sleep_jump_s:
+            now_wall, now_mono = self._wall(), time.monotonic()
+            # Linux and macOS stop the monotonic clock during sleep; the wait check in _wait covers Windows.
+            if self._slept or (now_wall - wall) - (now_mono - mono) > o.sleep_jump_s:
+                self._slept = False
                 self._full |= {lib.record.id for lib in self._libraries}
-                yield Progress("", "watch", messages=("Resumed from sleep: rescanning.",))
+                yield Progress("", "watch", messages=("Resumed after sleep: rescanning for missed changes.",))
             wall, mono = now_wall, now_mono
             yield from self._sync_libraries()
             rescan, messages = self.watcher.check()
@@ -149,8 +176,11 @@ class LiveIndex:
             self._wait(o.tick_s if due is None else min(o.tick_s, due + 0.05))
 
     def _wait(self, seconds: float) -> None:
+        before = self._wall()
         self._wake.wait(seconds)
         self._wake.clear()
+        if self._wall() - before > seconds + self.options.sleep_jump_s:
+            self._slept = True
 
     def _sync_libraries(self) -> Iterator[Progress]:
         """Follow libraries and folders added or removed meanwhile (by the GUI or another command)."""

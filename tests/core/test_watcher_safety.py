@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,17 @@ from watchdog.observers.api import ObservedWatch
 
 from desktop_search.core import inotify
 from desktop_search.core.events import Debouncer
+from desktop_search.core.indexer import Indexer
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.live import LiveOptions
 from desktop_search.core.mounts import drive_kind
 from desktop_search.core.scanner import DEFAULT_EXCLUSIONS, Exclusions, excluded_below
 from desktop_search.core.watcher import Watcher
-from desktop_search.errors import AlreadyRunning, DiskFull
+from desktop_search.errors import AlreadyRunning, DiskFull, ReadOnlyIndex
 from desktop_search.records import RootRecord
 from desktop_search.services import Services
-from tests.conftest import index_all
+from desktop_search.storage import Store, open_database
+from tests.conftest import DOCUMENTS, index_all
 from tests.core.watch_helpers import fresh_snapshot, running, snapshot, wait_until
 
 
@@ -170,3 +173,28 @@ def test_excluded_folders_get_no_inotify_watch(docs: Path) -> None:
         wait_until(lambda: observer.watch_count() == 8, what="a watch for letters only")
     finally:
         watcher.stop()
+
+
+def test_waking_from_sleep_triggers_a_full_rescan(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    offset = [0.0]
+    with running(services, wall_clock=lambda: time.time() + offset[0]) as live:
+        runs = live.done_runs()
+        offset[0] = 3600.0  # the wall clock jumps an hour while the monotonic clock does not: a suspend
+        wait_until(lambda: any("sleep" in m for m in live.messages()), what="the wake-up to be noticed")
+        wait_until(lambda: live.done_runs() > runs, what="the rescan")
+
+
+def test_a_read_only_index_is_a_clear_error_and_stays_intact(services: Services, docs: Path) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    (docs / "new.txt").write_text("Written while the index is on read-only media.\n", encoding="utf-8")
+    reader = Store(open_database(services.settings.db_path, readonly=True))
+    try:
+        indexer = Indexer(reader, services.embedders, services.settings.home)
+        with pytest.raises(ReadOnlyIndex, match="read-only"):
+            list(indexer.run(services.libraries.select(None)[0]))
+    finally:
+        reader.conn.close()
+    assert services.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert services.libraries.status()[0].files == len(DOCUMENTS)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from desktop_search.core.live import LiveIndex, LiveOptions
 from desktop_search.embed.fake import HashEmbedder
@@ -59,20 +59,18 @@ def fresh_snapshot(folder: Path, home: Path) -> Snapshot:
 
 
 class LiveThread:
-    """A LiveIndex running in its own thread, as the GUI runs it; its reports are collected."""
+    """A LiveIndex running in its own thread through `start()`, as the desktop app runs it."""
 
-    def __init__(self, services: Services, options: LiveOptions = FAST, **kwargs: object) -> None:
-        self.live = LiveIndex(services.store, services.indexer(), None, options, services.settings.home, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, services: Services, options: LiveOptions = FAST, **kwargs: Any) -> None:
+        self.live = LiveIndex(services.store, services.indexer(), None, options, services.settings.home, **kwargs)
         self.reports: list[Progress] = []
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="live-index", daemon=True)
 
-    def _run(self) -> None:
-        try:
-            for progress in self.live.run():
-                self.reports.append(progress)
-        except BaseException as exc:  # surfaced by the test through `error`
-            self.error = exc
+    def start(self) -> None:
+        self.thread = self.live.start(self.reports.append, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = exc
 
     def messages(self) -> list[str]:
         return [m for r in list(self.reports) if r.phase == "watch" for m in r.messages]
@@ -82,9 +80,9 @@ class LiveThread:
 
 
 @contextmanager
-def running(services: Services, options: LiveOptions = FAST, **kwargs: object) -> Iterator[LiveThread]:
+def running(services: Services, options: LiveOptions = FAST, **kwargs: Any) -> Iterator[LiveThread]:
     live = LiveThread(services, options, **kwargs)
-    live.thread.start()
+    live.start()
     try:
         wait_until(lambda: live.done_runs() >= 1 or live.error is not None, what="the start-up reconciliation")
         yield live
