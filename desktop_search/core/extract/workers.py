@@ -9,6 +9,7 @@ import os
 import signal
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -157,6 +158,26 @@ def _death_reason(exitcode: int | None) -> str:
     return f"worker crashed (exit code {exitcode})"
 
 
+def _stop(worker: _Worker, force: bool) -> None:
+    if force and worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(timeout=0.5 if not force else 5.0)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join(timeout=5.0)
+    worker.conn.close()
+
+
+def _shutdown(workers: list[_Worker]) -> None:
+    for worker in workers:
+        if worker.job is None:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+    for worker in workers:
+        _stop(worker, force=worker.job is not None)
+    workers.clear()
+
+
 class WorkerPool:
     """Runs jobs in at most `workers` spawned processes; results come back through `collect`."""
 
@@ -168,6 +189,8 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._waiting: deque[Job] = deque()
         self._startup_failures = 0
+        # Workers are stopped when the pool is closed or garbage-collected, whichever comes first.
+        self._finalizer = weakref.finalize(self, _shutdown, self._workers)
 
     @property
     def busy(self) -> int:
@@ -203,13 +226,14 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop every worker: politely when idle, by force when busy or slow."""
-        for worker in self._workers:
-            if worker.job is None:
-                with contextlib.suppress(OSError):
-                    worker.conn.send(None)
-        for worker in self._workers:
-            self._stop(worker, force=worker.job is not None)
-        self._workers.clear()
+        self._finalizer()
+
+    def cancel(self) -> None:
+        """Drop waiting jobs and kill the workers busy with one; idle workers stay for the next run."""
+        self._waiting.clear()
+        for worker in [w for w in self._workers if w.job is not None]:
+            _stop(worker, force=True)
+            self._workers.remove(worker)
 
     def _check(self, worker: _Worker, ready: set[object]) -> Outcome | None:
         """What happened to one worker since the last look; replaces it when it died or overran."""
@@ -237,35 +261,26 @@ class WorkerPool:
         if not worker.ready:  # a worker that cannot even start would be restarted forever
             self._startup_failures += 1
             if self._startup_failures >= _STARTUP_FAILURES:
-                self._stop(worker, force=True)
+                _stop(worker, force=True)
                 self._workers.remove(worker)
                 raise RuntimeError(f"extraction workers cannot start: {reason}")
         return self._lost(worker, reason)
 
     def _lost(self, worker: _Worker, reason: str) -> Failure:
         log.warning("%s: %s", worker.job.path if worker.job else "extraction worker", reason)
-        self._stop(worker, force=True)
+        _stop(worker, force=True)
         self._workers.remove(worker)
         return Failure("failed", reason)
 
     def _retire(self, worker: _Worker) -> None:
         with contextlib.suppress(OSError):
             worker.conn.send(None)
-        self._stop(worker, force=False)
+        _stop(worker, force=False)
         self._workers.remove(worker)
 
     def _reap(self, worker: _Worker) -> int | None:
         worker.process.join(timeout=1.0)
         return worker.process.exitcode  # type: ignore[no-any-return]
-
-    def _stop(self, worker: _Worker, force: bool) -> None:
-        if force and worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join(timeout=0.5 if not force else 5.0)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join(timeout=5.0)
-        worker.conn.close()
 
     def _dispatch(self) -> None:
         """Hand waiting jobs to idle workers, starting workers (up to the pool size) as needed."""
@@ -280,7 +295,7 @@ class WorkerPool:
                 idle.conn.send((job, self.limits.extract))
             except OSError:
                 self._waiting.appendleft(job)
-                self._stop(idle, force=True)
+                _stop(idle, force=True)
                 self._workers.remove(idle)
                 continue
             idle.job, idle.started = job, time.monotonic()

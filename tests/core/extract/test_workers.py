@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,20 @@ def test_a_tiny_memory_cap_fails_files_with_a_reason(tmp_path: Path) -> None:
     outcome = _run_all(WorkerPool(PoolLimits(workers=1, memory_mb=8)), [_job(0, note)])["note.txt"]
     assert isinstance(outcome, Failure)
     assert outcome.status == "failed"
+
+
+def test_a_pool_kept_across_runs_reuses_its_workers_and_stops_them_when_dropped(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("warm workers", encoding="utf-8")
+    pool = WorkerPool(PoolLimits(workers=1))
+    for key in range(2):  # two "runs": submit, drain
+        pool.submit(_job(key, note))
+        while pool.busy:
+            pool.collect(0.5)
+        pool.cancel()  # what a producer does at the end of a run: nothing in flight, the idle worker stays
+    processes = [w.process for w in pool._workers]
+    assert len(processes) == 1
+    assert processes[0].is_alive()
+    del pool
+    gc.collect()
+    assert not processes[0].is_alive()
