@@ -25,7 +25,7 @@ PAUSE_FLAG = "paused"  # a file in the data folder: while it exists, `watch` doe
 def add_parsers(sub: Any) -> None:
     watch = sub.add_parser("watch", help="follow the folders and keep the index up to date until interrupted")
     watch.add_argument("--library", help="only this library (default: all)")
-    watch.add_argument("--rescan-minutes", type=float, default=60.0, help="full rescan interval (default 60)")
+    watch.add_argument("--rescan-minutes", type=float, help="full rescan interval (default 60; 15 off Linux)")
     watch.add_argument("--full-speed", action="store_true", help="normal priority and all cores (default: polite)")
     sub.add_parser("pause", help="pause a running `watch` (or the app) until `resume`")
     sub.add_parser("resume", help="resume a paused `watch`")
@@ -101,7 +101,7 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
     with WriterLock(services.settings.home):
         if not args.full_speed:
             _be_polite(services)
-        options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60)
+        options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
         names = [args.library] if args.library else None
         live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
         stop = threading.Event()

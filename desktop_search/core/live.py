@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -20,11 +21,17 @@ from desktop_search.storage import Store
 log = logging.getLogger(__name__)
 
 
+# watchdog reports a lost-events overflow on Linux only (inotify); on Windows a ReadDirectoryChangesW
+# overflow and on macOS an FSEvents MustScanSubDirs drop events silently (watchdog issues #1019, #124),
+# so there the periodic rescan is what catches up.
+DEFAULT_RESCAN_S = 3600.0 if sys.platform.startswith("linux") else 900.0
+
+
 @dataclass(frozen=True)
 class LiveOptions:
     quiet_s: float = 0.5  # a changed file must be this long without events and size/mtime changes
     max_wait_s: float = 30.0  # a file that never settles is indexed anyway this often
-    rescan_interval_s: float = 3600.0  # a full reconciliation this often, whatever the events said
+    rescan_interval_s: float = DEFAULT_RESCAN_S  # a full reconciliation this often, whatever the events said
     poll_interval_s: float = 120.0  # folders without live events (network, removable, watch limit)
     sleep_jump_s: float = 20.0  # wall clock ahead of the monotonic clock by this much: we were asleep
     retry_s: float = 30.0  # after a disk-full or read-only error, try again this often

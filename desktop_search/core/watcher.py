@@ -104,7 +104,10 @@ class Watcher:
             self._limited.add(root)
 
     def start(self) -> None:
-        logging.getLogger("watchdog.observers").addHandler(self._spotter)
+        spotted = logging.getLogger("watchdog.observers")
+        spotted.addHandler(self._spotter)
+        if spotted.getEffectiveLevel() > logging.WARNING:  # the overflow warning must not be filtered out
+            spotted.setLevel(logging.WARNING)
         self._observer = self._observer_factory()
         self._observer.daemon = True
         self._observer.start()  # started before scheduling, so a watch that cannot be added fails here
@@ -134,6 +137,9 @@ class Watcher:
         """Folders to rescan because events may have been lost, and messages for the user."""
         rescan: set[str] = set()
         messages: list[str] = []
+        if self._observer is None or not self._observer.is_alive():  # its thread died: every watch is gone
+            self.stop()
+            self.start()
         if self._overflowed.is_set():
             self._overflowed.clear()
             rescan |= {p for p, r in self.roots.items() if r.mode == "events"}
@@ -173,10 +179,7 @@ class Watcher:
         kind = self._kind_of(path)
         if kind != "local":
             return RootWatch(path, "polling", f"on a {kind} drive, where change events are unreliable")
-        if self._observer is None or not self._observer.is_alive():
-            self.stop()
-            self.start()
-        assert self._observer is not None
+        assert self._observer is not None, "start() first"
         try:
             self._watches[path] = self._observer.schedule(self._handler, path, recursive=True)
         except OSError as exc:

@@ -198,3 +198,20 @@ def test_a_read_only_index_is_a_clear_error_and_stays_intact(services: Services,
         reader.conn.close()
     assert services.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert services.libraries.status()[0].files == len(DOCUMENTS)
+
+
+@pytest.mark.skipif(not inotify.available(), reason="Linux inotify only")
+def test_a_kernel_queue_overflow_triggers_a_rescan(services: Services, docs: Path) -> None:
+    import inspect
+    import logging
+
+    from watchdog.observers import inotify_c
+
+    # watchdog reports an overflow only by this log warning; make sure it still does before relying on it.
+    assert "Inotify queue overflowed" in inspect.getsource(inotify_c)
+    services.libraries.add_folders([str(docs)])
+    with running(services) as live:
+        runs = live.done_runs()
+        logging.getLogger(inotify_c.__name__).warning("Inotify queue overflowed; filesystem events were lost")
+        wait_until(lambda: any("events were lost" in m for m in live.messages()), what="the overflow")
+        wait_until(lambda: live.done_runs() > runs, what="the rescan")
