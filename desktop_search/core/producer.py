@@ -136,7 +136,7 @@ class Producer:
     extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
     pool: WorkerPool | None = None  # a pool kept across runs (its workers stay warm); else one for this run
     out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
-    _pending: dict[int, tuple[ScannedFile, str, float]] = field(default_factory=dict)
+    _pending: dict[int, tuple[ScannedFile, str, str, float]] = field(default_factory=dict)  # hash, kind, sent
 
     def run(self) -> None:
         own = self.pool is None
@@ -167,7 +167,7 @@ class Producer:
 
     def _fail_rest(self, position: int, reason: str) -> None:
         """Every file not yet done fails with the reason, and is looked at again next run."""
-        waiting = [item for item, _, _ in self._pending.values()] + self.work[position + 1 :]
+        waiting = [pending[0] for pending in self._pending.values()] + self.work[position + 1 :]
         self._pending.clear()
         for item in waiting:
             if self.cancel.is_set():
@@ -189,13 +189,15 @@ class Producer:
             return Failed(item, "skipped", binary_reason(hashed.head))
         if hashed.content_hash in self.known:
             return Known(item, hashed.content_hash, hashed.kind)
-        self._pending[key] = (item, hashed.content_hash, time.perf_counter())
+        self._pending[key] = (item, hashed.content_hash, hashed.kind, time.perf_counter())
         return Job(key, item.path, item.size, item.mtime_ns)
 
     def _deliver(self, results: list[tuple[Job, Outcome]]) -> None:
         for job, outcome in results:
-            item, content_hash, submitted = self._pending.pop(job.key)
+            item, content_hash, kind, submitted = self._pending.pop(job.key)
             self.times.extract += time.perf_counter() - submitted
+            if isinstance(outcome, Failure) and outcome.kind is None:  # a crash or timeout: keep the sniffed kind
+                outcome = Failure(outcome.status, outcome.reason, kind, outcome.retry)
             self.out.put(self._outcome_for(item, content_hash, outcome))
 
     def _outcome_for(self, item: ScannedFile, content_hash: str, outcome: Outcome) -> object:

@@ -107,6 +107,7 @@ def test_a_hostile_folder_indexes_to_the_end_with_a_reason_for_every_failure(ser
         assert reason in files[name][3], name
     assert files["report.pdf"][1:3] == ("pdf", 3)
     assert files["stock.xlsx"][1] == "xlsx"
+    assert files["hang.txt"][1] == "text"  # the detected type is kept for a file whose worker was killed
     assert files["legacy.doc"][3] == "not a document (legacy or password-protected Office file (not supported))"
     assert services.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     status = services.libraries.status()[0]
