@@ -11,7 +11,6 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from desktop_search.core.extract import Extract
-from desktop_search.core.extract.workers import WorkerPool
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
@@ -41,12 +40,6 @@ class Indexer:
         self.limits = limits or IndexLimits()
         self.extract = extract  # None: the real extractors; tests inject misbehaving ones
         self.times = StageTimes()
-        # Kept across runs so a watcher's small runs find warm workers; stopped by close() or with this object.
-        self.pool = WorkerPool(self.limits.pool(), extract)
-
-    def close(self) -> None:
-        """Stop the extraction workers (they also stop when this indexer is garbage-collected)."""
-        self.pool.close()
 
     def run(
         self,
@@ -65,7 +58,7 @@ class Indexer:
         plan = SpacePlan(self.store, library, embedder, self.embedder_for, refresh=refresh_context)
         stop = threading.Event()
         known = self.store.known_hashes(library.id)
-        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract, self.pool)
+        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract)
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:

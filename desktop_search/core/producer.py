@@ -134,13 +134,12 @@ class Producer:
     cancel: threading.Event
     times: StageTimes
     extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
-    pool: WorkerPool | None = None  # a pool kept across runs (its workers stay warm); else one for this run
     out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
     _pending: dict[int, tuple[ScannedFile, str, str, float]] = field(default_factory=dict)  # hash, kind, sent
 
     def run(self) -> None:
-        own = self.pool is None
-        pool = self.pool or WorkerPool(self.limits.pool(), self.extract)  # processes start with the first job
+        # Workers live for one run: an app that makes many indexers must not collect idle processes.
+        pool = WorkerPool(self.limits.pool(), self.extract)  # processes start with the first job
         position = 0
         try:
             for position, item in enumerate(self.work):
@@ -159,10 +158,7 @@ class Producer:
             log.error("%s", exc)
             self._fail_rest(position, str(exc))
         finally:
-            if own:
-                pool.close()
-            else:
-                pool.cancel()  # nothing is left in flight after a normal end; after a cancel, stop it
+            pool.close()
             self.out.put(DONE)
 
     def _fail_rest(self, position: int, reason: str) -> None:

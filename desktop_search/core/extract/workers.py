@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 import weakref
@@ -111,9 +112,17 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
 
 
+def _exit_with(parent_sentinel: int) -> None:
+    wait([parent_sentinel])
+    os._exit(0)
+
+
 def _worker_main(conn: Connection, memory_mb: int, extract: Extract | None) -> None:
     """A worker's loop: one job at a time until told to stop; exits after running out of memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # a parent killed with SIGKILL must not leave a worker stuck in a parser behind
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes ("EOF marker not found") are noise
     _limit_memory(memory_mb)
     conn.send("ready")
@@ -189,7 +198,7 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._waiting: deque[Job] = deque()
         self._startup_failures = 0
-        # Workers are stopped when the pool is closed or garbage-collected, whichever comes first.
+        # Workers are stopped by close(), or at the latest when the pool is garbage-collected.
         self._finalizer = weakref.finalize(self, _shutdown, self._workers)
 
     @property
@@ -225,15 +234,8 @@ class WorkerPool:
         return results
 
     def close(self) -> None:
-        """Stop every worker: politely when idle, by force when busy or slow."""
-        self._finalizer()
-
-    def cancel(self) -> None:
-        """Drop waiting jobs and kill the workers busy with one; idle workers stay for the next run."""
-        self._waiting.clear()
-        for worker in [w for w in self._workers if w.job is not None]:
-            _stop(worker, force=True)
-            self._workers.remove(worker)
+        """Stop every worker: politely when idle, by force when busy; the pool can start new ones later."""
+        _shutdown(self._workers)
 
     def _check(self, worker: _Worker, ready: set[object]) -> Outcome | None:
         """What happened to one worker since the last look; replaces it when it died or overran."""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,18 +93,61 @@ def test_a_tiny_memory_cap_fails_files_with_a_reason(tmp_path: Path) -> None:
     assert outcome.status == "failed"
 
 
-def test_a_pool_kept_across_runs_reuses_its_workers_and_stops_them_when_dropped(tmp_path: Path) -> None:
+def test_workers_stop_on_close_and_when_a_pool_is_dropped(tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
-    note.write_text("warm workers", encoding="utf-8")
-    pool = WorkerPool(PoolLimits(workers=1))
-    for key in range(2):  # two "runs": submit, drain
+    note.write_text("short-lived workers", encoding="utf-8")
+    pools = [WorkerPool(PoolLimits(workers=1)) for _ in range(2)]
+    processes = []
+    for key, pool in enumerate(pools):
         pool.submit(_job(key, note))
         while pool.busy:
             pool.collect(0.5)
-        pool.cancel()  # what a producer does at the end of a run: nothing in flight, the idle worker stays
-    processes = [w.process for w in pool._workers]
-    assert len(processes) == 1
-    assert processes[0].is_alive()
-    del pool
+        processes += [w.process for w in pool._workers]
+    assert [p.is_alive() for p in processes] == [True, True]
+    pools[0].close()
+    del pools[1]
     gc.collect()
-    assert not processes[0].is_alive()
+    assert [p.is_alive() for p in processes] == [False, False]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_stuck_in_a_parser_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    (tmp_path / "hang.txt").write_text("sleeps for an hour", encoding="utf-8")
+    script = f"""
+import os, sys, time
+from pathlib import Path
+from desktop_search.core.extract.workers import Job, PoolLimits, WorkerPool
+from tests.core.extract.hooks import misbehaving
+if __name__ == "__main__":
+    path = Path({str(tmp_path / "hang.txt")!r})
+    st = path.stat()
+    pool = WorkerPool(PoolLimits(workers=1, timeout_s=600), misbehaving)
+    pool.submit(Job(0, str(path), st.st_size, st.st_mtime_ns))
+    pool.collect(2.0)  # the worker is ready and has its job
+    pool.collect(0.5)
+    print(pool._workers[0].process.pid, flush=True)
+    time.sleep(600)
+"""
+    (tmp_path / "parent.py").write_text(script, encoding="utf-8")
+    root = Path(__file__).resolve().parents[3]
+    with subprocess.Popen(
+        [sys.executable, str(tmp_path / "parent.py")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    ) as parent:
+        worker_pid = int(parent.stdout.readline())  # type: ignore[union-attr]
+        parent.kill()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker_pid):
+        time.sleep(0.1)
+    assert not _alive(worker_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:  # an orphan that exited may linger as a zombie ("Z") where nothing reaps it
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
