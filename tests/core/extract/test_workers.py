@@ -105,7 +105,7 @@ def test_workers_stop_on_close_and_when_a_pool_is_dropped(tmp_path: Path) -> Non
         processes += [w.process for w in pool._workers]
     assert [p.is_alive() for p in processes] == [True, True]
     pools[0].close()
-    del pools[1]
+    del pools[1], pool  # the loop variable holds the last pool too
     gc.collect()
     assert [p.is_alive() for p in processes] == [False, False]
 
