@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
@@ -53,6 +54,7 @@ class CDEEmbedder(Embedder):
         self.context_size = int(config["transductive_corpus_size"])
         self.dim = self.model.dim
         self._bound: OrderedDict[str, BoundCDE] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def tokenizer(self) -> TextTokenizer:
@@ -87,14 +89,15 @@ class CDEEmbedder(Embedder):
 
     def with_context(self, vectors: np.ndarray, key: str) -> Embedder:
         """The stage-2 embedder for one context; kept so a context's query cache outlives one search."""
-        bound = self._bound.get(key)
-        if bound is None:
-            bound = BoundCDE(self, vectors, key)
-            self._bound[key] = bound
-            if len(self._bound) > BOUND_CACHE:
-                self._bound.popitem(last=False)
-        self._bound.move_to_end(key)
-        return bound
+        with self._lock:  # the indexing thread and a search thread may ask at once
+            bound = self._bound.get(key)
+            if bound is None:
+                bound = BoundCDE(self, vectors, key)
+                self._bound[key] = bound
+                if len(self._bound) > BOUND_CACHE:
+                    self._bound.popitem(last=False)
+            self._bound.move_to_end(key)
+            return bound
 
 
 class BoundCDE(Embedder):
