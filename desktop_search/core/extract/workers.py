@@ -109,7 +109,10 @@ def _limit_memory(memory_mb: int) -> None:
         return
     cap = memory_mb * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    except (ValueError, OSError) as exc:  # macOS refuses some RLIMIT_AS values; the timeout still guards
+        log.warning("cannot cap extraction memory at %d MB: %s", memory_mb, exc)
 
 
 def _exit_with(parent_sentinel: int) -> None:
