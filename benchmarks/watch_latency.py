@@ -80,7 +80,8 @@ def main() -> int:
         library = services.libraries.get("bench")
         services.embedders(library.model_id).embed_documents(["warm up the model"])
         options = LiveOptions()  # the defaults the user gets
-        live = LiveIndex(services.store, services.indexer(), None, options, services.settings.home)
+        indexer = services.indexer()
+        live = LiveIndex(services.store, indexer, None, options, services.settings.home)
         runs = []
         thread = threading.Thread(target=lambda: runs.extend(p for p in live.run() if p.phase == "done"))
         thread.start()

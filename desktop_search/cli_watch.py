@@ -103,7 +103,8 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
             _be_polite(services)
         options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
         names = [args.library] if args.library else None
-        live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
+        indexer = services.indexer()
+        live = LiveIndex(services.store, indexer, names, options, services.settings.home)
         stop = threading.Event()
         threading.Thread(target=_follow_flag, args=(_flag(services), live, stop), daemon=True).start()
         restore = _install_signals(live)

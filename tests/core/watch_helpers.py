@@ -51,8 +51,9 @@ def fresh_snapshot(folder: Path, home: Path) -> Snapshot:
     services = build_services(Settings(home=home), embedder=HashEmbedder())
     try:
         services.libraries.add_folders([str(folder)])
+        indexer = services.indexer()
         for library in services.libraries.select(None):
-            list(services.indexer().run(library))
+            list(indexer.run(library))
     finally:
         services.close()
     return snapshot(home / "index.sqlite3", folder)
@@ -62,7 +63,8 @@ class LiveThread:
     """A LiveIndex running in its own thread through `start()`, as the desktop app runs it."""
 
     def __init__(self, services: Services, options: LiveOptions = FAST, **kwargs: Any) -> None:
-        self.live = LiveIndex(services.store, services.indexer(), None, options, services.settings.home, **kwargs)
+        self.indexer = services.indexer()
+        self.live = LiveIndex(services.store, self.indexer, None, options, services.settings.home, **kwargs)
         self.reports: list[Progress] = []
         self.error: BaseException | None = None
 
