@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from desktop_search.embed.fake import HashEmbedder
@@ -121,6 +122,8 @@ def test_pause_holds_indexing_until_resume(services: Services, docs: Path, tmp_p
         runs = live.done_runs()
         (docs / "later.txt").write_text("Indexed only after resuming.\n", encoding="utf-8")
         wait_until(lambda: len(live.live.debouncer) == 1, what="the change to be queued")
+        time.sleep(1.0)  # well past the quiet period: a negative cannot be polled for
         assert live.done_runs() == runs
+        assert "later.txt" not in {path for path, _ in snapshot(services.settings.db_path, docs)[0]}
         live.live.resume()
         _converges(services, docs, tmp_path, live)
