@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,14 @@ def run_gui(services: Services, options: GuiOptions) -> int:
         window.run_search()
     app.aboutToQuit.connect(session.shutdown)
     code = app.exec()
-    session.shutdown()
-    return shooter.code if shooter is not None else code
+    code = shooter.code if shooter is not None else code
+    if not session.shutdown():
+        # A thread is stuck inside a unit of work (a model batch, an extraction). Closing the database under
+        # it, or letting the interpreter tear torch down beneath it, would crash; SQLite's journal keeps the
+        # index consistent, and the persistent queue resumes the work next time. The log says where it hung.
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 class Screenshot(QObject):

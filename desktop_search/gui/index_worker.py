@@ -141,15 +141,21 @@ class IndexWorker:
                         self._command(item)  # type: ignore[arg-type]
                 except UserError as exc:
                     self.bridge.userError.emit(str(exc))
-                    with self._lock:  # wait for the user (a change, resume) rather than retrying at once
-                        self._paused = self._paused or item == "live"
+                    self._pause_after_failure(item)
                 except Exception as exc:
                     log.exception("indexing thread")
                     self.bridge.crashed.emit(format_exception(exc))
+                    self._pause_after_failure(item)
         finally:
             if self._writer_lock is not None:
                 self._writer_lock.release()
             self.services.close()  # this thread owns the write connection
+
+    def _pause_after_failure(self, item: object) -> None:
+        """Following the folders failed: wait for the user (Resume, a change) rather than failing in a loop."""
+        if item == "live":
+            with self._lock:
+                self._paused = True
 
     def _next(self) -> Command | _Index | str | None:
         """The next queued item; else "live" to follow the folders; waits while paused; None to stop."""

@@ -268,9 +268,8 @@ class MainWindow(QMainWindow):
         with_preview = page is self.results
         if with_preview != self.preview.isVisibleTo(self):
             self.preview.setVisible(with_preview)
-            if with_preview:
-                width = self.splitter.width()
-                self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+            if with_preview:  # after the layout has taken the pane back
+                QTimer.singleShot(0, lambda: self.splitter.setSizes([11, 9]))
 
     def _on_add_folders_requested(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a folder to search")

@@ -171,6 +171,7 @@ class SearchWorker:
             self.bridge.preview.emit(PreviewText(hit, found[0], found[1]))
 
     def _statuses(self, searcher: Searcher) -> None:
+        self._dense_error = None  # libraries changed (a model downloaded or chosen): try meaning search again
         store = searcher.store
         libraries = store.libraries()
         self.bridge.statuses.emit(libraries, [store.library_status(lib) for lib in libraries])

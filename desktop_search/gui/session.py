@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import traceback
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -25,7 +28,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STOP_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 30.0  # the model finishes its current batch first: seconds on a busy CPU
+
+
+def thread_stacks() -> str:
+    """The Python stacks of the app's threads, for the log when one does not stop."""
+    frames = sys._current_frames()
+    out = []
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or -1)
+        if frame is not None and thread is not threading.current_thread():
+            out.append(f"{thread.name}:\n{''.join(traceback.format_stack(frame))}")
+    return "\n".join(out)
 
 
 class Session(QObject):
@@ -47,6 +61,7 @@ class Session(QObject):
         self.records: list[LibraryRecord] = []
         self.statuses: list[LibraryStatus] = []
         self.stopped = False
+        self.all_stopped = False
         self.index_bridge.crashed.connect(crash.report)
         self.search_bridge.crashed.connect(crash.report)
         self.index_bridge.progress.connect(self._on_progress)
@@ -62,18 +77,23 @@ class Session(QObject):
     def shutdown(self) -> bool:
         """Cancel, stop and join the threads (with a timeout); True when all stopped. Idempotent."""
         if self.stopped:
-            return True
+            return self.all_stopped
         self.stopped = True
-        if self.library_manager is not None:
-            self.library_manager.picker.stop()
-        if self.window is not None:
+        if self.window is not None:  # gone at once for the user; the threads finish their unit of work
+            self.window.hide()
             self.window.empty.picker.stop()
-        stopped = self.search_worker.stop(STOP_TIMEOUT_S) and self.index_worker.stop(STOP_TIMEOUT_S)
-        if not stopped:
-            log.warning("a worker thread did not stop within %.0f s", STOP_TIMEOUT_S)
         if self.tray is not None:
             self.tray.hide()
-        return stopped
+        if self.library_manager is not None:
+            self.library_manager.picker.stop()
+        search_stopped = self.search_worker.stop(STOP_TIMEOUT_S)
+        index_stopped = self.index_worker.stop(STOP_TIMEOUT_S)
+        self.all_stopped = search_stopped and index_stopped
+        if not self.all_stopped:
+            late = [name for name, ok in (("search", search_stopped), ("indexing", index_stopped)) if not ok]
+            log.error("the %s thread did not stop within %.0f s", " and ".join(late), STOP_TIMEOUT_S)
+            log.error("where the threads are:\n%s", thread_stacks())
+        return self.all_stopped
 
     # -- tray ---------------------------------------------------------------------------------
 
