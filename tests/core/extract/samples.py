@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 
 
@@ -12,8 +13,11 @@ def _escape_pdf(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True) -> bytes:
-    """A valid PDF with one Helvetica text line per string; each inner sequence is one page."""
+def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True, flate_first: bytes | None = None) -> bytes:
+    """A valid PDF with one Helvetica text line per string; each inner sequence is one page.
+
+    `flate_first` replaces the first page's content stream with these FlateDecode-compressed bytes.
+    """
     n = len(pages)
     font_id, first_page = 3, 4
     objects: dict[int, bytes] = {
@@ -31,7 +35,12 @@ def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font_id} 0 R >> >> "
             f"/Contents {content_id} 0 R >>"
         ).encode()
-        objects[content_id] = f"<< /Length {len(body)} >>\nstream\n".encode() + body + b"\nendstream"
+        if flate_first is not None and i == 0:
+            body = flate_first
+            objects[content_id] = f"<< /Length {len(body)} /Filter /FlateDecode >>\nstream\n".encode()
+        else:
+            objects[content_id] = f"<< /Length {len(body)} >>\nstream\n".encode()
+        objects[content_id] += body + b"\nendstream"
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
@@ -189,3 +198,20 @@ def blank_pdf(pages: int = 2) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def deflate_bomb(megabytes: int) -> bytes:
+    """A zlib stream that inflates to `megabytes` MB of spaces, built in milliseconds.
+
+    One MB is compressed once and its block repeated: a full flush makes every block independent of
+    the ones before, and the Adler-32 trailer is computed for the whole expansion.
+    """
+    chunk = b" " * (1 << 20)
+    z = zlib.compressobj(9)
+    first = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    block = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    final = z.flush()[:-4]  # the last (empty) block, without the trailer for two megabytes
+    checksum = 1
+    for _ in range(megabytes):
+        checksum = zlib.adler32(chunk, checksum)
+    return first + block * (megabytes - 1) + final + checksum.to_bytes(4, "big")

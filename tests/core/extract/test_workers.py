@@ -14,7 +14,7 @@ import pytest
 from desktop_search.core.extract import Extracted, ExtractLimits
 from desktop_search.core.extract.workers import CHANGED, Failure, Job, Outcome, PoolLimits, WorkerPool
 from tests.core.extract.hooks import misbehaving, never_starts
-from tests.core.extract.samples import make_pdf
+from tests.core.extract.samples import deflate_bomb, make_pdf
 
 
 def _job(key: int, path: Path) -> Job:
@@ -151,3 +151,18 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_pdf_compression_bomb_is_stopped_by_the_memory_cap(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(make_pdf([["decoy"]], flate_first=deflate_bomb(400)))  # 400 KB that inflate to 400 MB
+    good = tmp_path / "good.pdf"
+    good.write_bytes(make_pdf([["after the bomb"]]))
+    pool = WorkerPool(PoolLimits(workers=1, memory_mb=256, timeout_s=60))
+    results = _run_all(pool, [_job(0, bomb), _job(1, good)])
+    failure = results["bomb.pdf"]
+    assert isinstance(failure, Failure)
+    assert failure.reason.startswith(("worker crashed", "ran out of memory")), failure
+    outcome = results["good.pdf"]
+    assert isinstance(outcome, Extracted)
+    assert "after the bomb" in outcome.text
