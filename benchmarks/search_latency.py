@@ -31,7 +31,7 @@ from desktop_search.records import ChunkSpan
 from desktop_search.storage import Store, open_database
 
 CHUNKS_PER_CONTENT = 100
-WORDS_PER_CHUNK = 40
+WORDS_PER_CHUNK = 150  # ~1 KB of text, about what a 200-token chunk of prose holds
 VOCABULARY = 50_000
 
 
@@ -53,6 +53,13 @@ class LookupEmbedder(Embedder):
         return np.stack([self.vectors[t] for t in texts])
 
 
+def _vocabulary(rng: np.random.Generator) -> list[str]:
+    """Pseudo-words of 2–11 letters, so text and keyword-index sizes resemble prose."""
+    letters = np.array(list("etaoinshrdlcumwfgypbvkjxqz"))
+    lengths = rng.integers(2, 12, VOCABULARY)
+    return ["".join(letters[rng.integers(0, 26, n)]) + str(i % 7) for i, n in enumerate(lengths)]
+
+
 def _words(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.minimum(rng.zipf(1.2, n), VOCABULARY) - 1
 
@@ -65,20 +72,23 @@ def _vectors(rng: np.random.Generator, centres: np.ndarray, n: int) -> np.ndarra
     return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
 
-def build(store: Store, size: int, dim: int, rng: np.random.Generator) -> tuple[int, np.ndarray, np.ndarray, int]:
-    """Write `size` chunks with vectors; returns (library id, chunk ids, vectors, text bytes)."""
+def build(
+    store: Store, size: int, dim: int, rng: np.random.Generator
+) -> tuple[int, np.ndarray, np.ndarray, int, list[str]]:
+    """Write `size` chunks with vectors; returns (library id, chunk ids, vectors, text bytes, vocabulary)."""
     library = store.create_library("bench", "synthetic", [])
     store.add_root(library.id, "/bench")
     root = store.roots(library.id)[0]
     space = store.create_space(library.id, "synthetic", "1", "c", dim)
     centres = rng.standard_normal((2000, dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    vocabulary = _vocabulary(rng)
     text_bytes = 0
     all_ids: list[np.ndarray] = []
     all_vecs: list[np.ndarray] = []
     for c in range(size // CHUNKS_PER_CONTENT):
         words = _words(rng, CHUNKS_PER_CONTENT * WORDS_PER_CHUNK).reshape(CHUNKS_PER_CONTENT, WORDS_PER_CHUNK)
-        pieces = [" ".join(f"w{w}" for w in row) + "." for row in words]
+        pieces = [" ".join(vocabulary[w] for w in row) + "." for row in words]
         text = " ".join(pieces)
         spans, pos = [], 0
         for piece in pieces:
@@ -104,7 +114,7 @@ def build(store: Store, size: int, dim: int, rng: np.random.Generator) -> tuple[
         store.write_vectors(space, ids.tolist(), vecs)
         all_ids.append(ids)
         all_vecs.append(vecs)
-    return library.id, np.concatenate(all_ids), np.concatenate(all_vecs), text_bytes
+    return library.id, np.concatenate(all_ids), np.concatenate(all_vecs), text_bytes, vocabulary
 
 
 def _percentiles(samples: Sequence[float]) -> dict[str, float]:
@@ -119,7 +129,7 @@ def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, obj
         path = Path(tmp) / "index.sqlite3"
         store = Store(open_database(path))
         t0 = time.perf_counter()
-        library_id, ids, vecs, text_bytes = build(store, size, dim, rng)
+        library_id, ids, vecs, text_bytes, vocabulary = build(store, size, dim, rng)
         build_s = time.perf_counter() - t0
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db_bytes = os.path.getsize(path)
@@ -127,7 +137,7 @@ def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, obj
         noise = rng.standard_normal((n_queries, dim)).astype(np.float32) * (0.5 / np.sqrt(dim))
         queries = vecs[picks] + noise
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-        texts = [f"w{a} w{b}" for a, b in rng.integers(20, 3000, (n_queries, 2))]
+        texts = [f"{vocabulary[a]} {vocabulary[b]}" for a, b in rng.integers(20, 3000, (n_queries, 2))]
         embedder = LookupEmbedder(dict(zip(texts, queries, strict=True)), dim)
         reader = Store(open_database(path))
         searcher = Searcher(reader, lambda _model: embedder)
