@@ -55,6 +55,11 @@ class ExtractLimits:
 
 
 # (bytes read, path, limits, whether the bytes are only the first part of a text file) -> text
+def size_text(n: int) -> str:
+    """A byte count for people: "8 MB", "64 KB"."""
+    return f"{n // MB} MB" if n >= MB else f"{max(1, n // 1024)} KB"
+
+
 Extract = Callable[[bytes, Path, ExtractLimits, bool], Extracted]
 
 # kind -> "module:function"; imported on first use so that a worker only loads what it needs.
@@ -92,7 +97,7 @@ def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, 
     if kind in TEXT_KINDS:
         from desktop_search.core.extract.text import extract_text
 
-        note = f"only the first {limits.max_text_bytes // MB or 1} MB indexed" if truncated else ""
+        note = f"only the first {size_text(limits.max_text_bytes)} indexed" if truncated else ""
         return Extracted(extract_text(data, truncated), kind, note=note)
     if not data.strip():
         raise ExtractionFailed("failed", "empty file", kind)
@@ -109,5 +114,5 @@ def _capped(extracted: Extracted, max_chars: int) -> Extracted:
     if len(extracted.text) <= max_chars:
         return extracted
     pages = tuple(p for p in extracted.page_starts if p < max_chars)
-    note = extracted.note or f"only the first {max_chars // MB or 1} MB of text indexed"
+    note = extracted.note or f"only the first {size_text(max_chars)} of text indexed"
     return Extracted(extracted.text[:max_chars], extracted.kind, pages, note)

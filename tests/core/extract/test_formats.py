@@ -328,3 +328,16 @@ def test_a_truncated_docx_fails_cleanly() -> None:
     whole = make_docx(["Minutes of the meeting"])
     assert "Minutes of the meeting" in extract_bytes(whole, Path("ok.docx")).text
     assert _failure(whole[: len(whole) // 2], "cut.docx").reason.startswith("damaged DOCX file")
+
+
+def test_a_huge_sheet_stops_at_the_text_cap() -> None:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("log")
+    for row in range(5000):
+        sheet.append([f"entry {row}", row])
+    out = io.BytesIO()
+    book.save(out)
+    result = extract_bytes(out.getvalue(), Path("log.xlsx"), ExtractLimits(max_text_bytes=MB // 16))
+    assert result.text.startswith("log\nentry 0\t0\nentry 1\t1")
+    assert len(result.text) == MB // 16
+    assert result.note == "only the first 64 KB of text indexed"
