@@ -123,16 +123,32 @@ def _percentiles(samples: Sequence[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
 
 
-def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, object]:
-    rng = np.random.default_rng(seed)
-    with tempfile.TemporaryDirectory(prefix="ds-latency-") as tmp:
-        path = Path(tmp) / "index.sqlite3"
+def _built(folder: Path, size: int, dim: int, rng: np.random.Generator) -> tuple[Path, dict[str, object]]:
+    """Build the library in `folder`, or reuse one built there before (its float vectors kept in a .npz)."""
+    path = folder / f"{size}x{dim}.sqlite3"
+    saved = path.with_suffix(".npz")
+    if not saved.exists():
+        path.unlink(missing_ok=True)
         store = Store(open_database(path))
         t0 = time.perf_counter()
         library_id, ids, vecs, text_bytes, vocabulary = build(store, size, dim, rng)
         build_s = time.perf_counter() - t0
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.close()
+        np.savez(saved, ids=ids, vecs=vecs, text_bytes=text_bytes, build_s=build_s, vocabulary=vocabulary[:3000])
+    data = np.load(saved)
+    return path, {k: data[k] for k in data.files}
+
+
+def measure(size: int, dim: int, n_queries: int, cache: Path | None, seed: int = 7) -> dict[str, object]:
+    rng = np.random.default_rng(seed)
+    with tempfile.TemporaryDirectory(prefix="ds-latency-") as tmp:
+        path, built = _built(cache or Path(tmp), size, dim, rng)
+        ids, vecs, vocabulary = built["ids"], built["vecs"], [str(w) for w in built["vocabulary"]]
+        text_bytes, build_s = int(built["text_bytes"]), float(built["build_s"])
+        library_id = 1
         db_bytes = os.path.getsize(path)
+        rng = np.random.default_rng(seed + 1)  # queries do not depend on whether the build was reused
         picks = rng.integers(0, len(ids), n_queries)
         noise = rng.standard_normal((n_queries, dim)).astype(np.float32) * (0.5 / np.sqrt(dim))
         queries = vecs[picks] + noise
@@ -146,7 +162,12 @@ def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, obj
         assert library.id == library_id
         space = reader.active_space(library.id)
         assert space is not None
-        result: dict[str, object] = {"chunks": len(ids), "dim": dim, "build_s": round(build_s, 1)}
+        result: dict[str, object] = {
+            "chunks": len(ids),
+            "dim": dim,
+            "words_per_chunk": WORDS_PER_CHUNK,
+            "build_s": round(build_s, 1),
+        }
         for mode in ("keyword", "dense", "hybrid"):
             times = []
             for text in texts:
@@ -164,7 +185,6 @@ def measure(size: int, dim: int, n_queries: int, seed: int = 7) -> dict[str, obj
         result["text_bytes_per_chunk"] = round(text_bytes / len(ids), 1)
         result["index_over_text"] = round(db_bytes / text_bytes, 2)
         reader.conn.close()
-        store.conn.close()
     return result
 
 
@@ -173,10 +193,18 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--dims", type=int, nargs="+", default=[384, 768])
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--words", type=int, default=WORDS_PER_CHUNK, help="words per synthetic chunk")
+    parser.add_argument("--cache", type=Path, help="keep built libraries here and reuse them on later runs")
     args = parser.parse_args()
+    globals()["WORDS_PER_CHUNK"] = args.words
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         for dim in args.dims:
-            report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", **measure(size, dim, args.queries)}
+            report = {
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+                **measure(size, dim, args.queries, args.cache),
+            }
             print(json.dumps(report), flush=True)
     return 0
 

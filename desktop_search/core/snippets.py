@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,17 +18,22 @@ class Snippet:
     highlights: tuple[tuple[int, int], ...]  # spans within `text`
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold text character by character, remembering which original character each folded one came from."""
+def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Fold text, remembering which original character each folded one came from (None: the same index)."""
+    if text.isascii():
+        return text.lower(), None  # the common case, and one character stays one character
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold(ch) if not ch.isascii() else ch.lower()
-        if not folded and unicodedata.combining(ch):
-            continue
+        folded = _fold_char(ch)
         out.append(folded)
         index.extend([i] * len(folded))
     return "".join(out), index
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return ch.lower() if ch.isascii() else fold(ch)
 
 
 def find_words(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
@@ -39,10 +44,9 @@ def find_words(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
     pattern = re.compile(
         r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W_])"
     )
-    spans = []
-    for m in pattern.finditer(folded):
-        spans.append((index[m.start()], index[m.end() - 1] + 1))
-    return spans
+    if index is None:
+        return [m.span() for m in pattern.finditer(folded)]
+    return [(index[m.start()], index[m.end() - 1] + 1) for m in pattern.finditer(folded)]
 
 
 def make_snippet(passage: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> Snippet:
