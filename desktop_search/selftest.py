@@ -15,6 +15,7 @@ from desktop_search.core.search import SearchOptions
 from desktop_search.paths import resources_dir
 from desktop_search.services import Services, build_services
 from desktop_search.settings import Settings
+from desktop_search.storage.db import value
 
 # (query, mode, file that must come first)
 CHECKS = (
@@ -62,7 +63,7 @@ def run_self_test(device: str = "auto") -> Report:
         shutil.copytree(sample, folder)
         services = build_services(Settings(home=Path(tmp) / "home", device=device))
         try:
-            report.details["sqlite_vec"] = services.store.conn.execute("SELECT vec_version()").fetchone()[0]
+            report.details["sqlite_vec"] = value(services.store.conn, "SELECT vec_version()")
             services.libraries.add_folders([str(folder)])
             library = services.libraries.get("default")
             embedder = _timed(report, "load_model", lambda: services.embedders(library.model_id))
