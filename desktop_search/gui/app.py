@@ -94,8 +94,10 @@ class Screenshot(QObject):
         self.path = options.screenshot
         self.code = 1
         self.done = False
-        if options.view == "main":
+        if options.view == "main" and options.query:
             session.search_bridge.results.connect(self._on_results)
+        elif options.view == "main":  # the start page: first run, or what is indexed
+            session.search_bridge.statuses.connect(lambda *_: QTimer.singleShot(300, lambda: self._grab(window)))
         elif options.view == "libraries":
             session.search_bridge.statuses.connect(self._on_statuses)
         else:

@@ -143,6 +143,7 @@ class IndexingStatus(QWidget):
         if self.state == "idle" and self.label.text() in ("Ready", "Index up to date"):
             files = sum(s.files for s in statuses)
             self.label.setText(f"{files:,} files indexed" if statuses else "Ready")
+        self.pause_button.setVisible(bool(statuses))
         self.failed = [(s.name, f) for s in statuses for f in s.failed_files]
         self.failed_button.setText(f"{len(self.failed)} failed")
         self.failed_button.setToolTip("Show the files that could not be indexed, and why")

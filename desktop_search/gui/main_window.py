@@ -31,7 +31,7 @@ from desktop_search.gui.results_view import ResultList
 from desktop_search.gui.search_field import SearchField
 from desktop_search.gui.search_worker import PreviewText
 from desktop_search.gui.session import Session
-from desktop_search.records import Hit, LibraryRecord, LibraryStatus
+from desktop_search.records import Hit, LibraryRecord, LibraryStatus, Progress
 
 DEBOUNCE_MS = 150
 
@@ -148,12 +148,12 @@ class MainWindow(QMainWindow):
         s.search_bridge.preview.connect(self._on_preview)
         s.search_bridge.statuses.connect(self._on_statuses)
         s.search_bridge.modelLoading.connect(self._on_model_loading)
-        s.index_bridge.progress.connect(self.indexing.set_progress)
+        s.search_bridge.userError.connect(self._on_search_user_error)
+        s.index_bridge.progress.connect(self._on_progress)
         s.index_bridge.state.connect(self._on_state)
-        s.index_bridge.librariesChanged.connect(s.search_worker.request_statuses)
-        s.index_bridge.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        s.index_bridge.userError.connect(self.show_error_dialog)
-        s.search_bridge.userError.connect(self.show_error)
+        s.index_bridge.librariesChanged.connect(self._on_libraries_changed)
+        s.index_bridge.message.connect(self._on_message)
+        s.index_bridge.userError.connect(self._on_index_user_error)
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -188,9 +188,10 @@ class MainWindow(QMainWindow):
         if generation != self.generation:
             return  # an older query: its answer arrived after a newer one was asked
         self.final = final
-        current = self.results.current_hit()
+        # A result the user moved to stays selected when the ranking is refined; otherwise the best one is.
+        chosen = self.results.current_hit() if self.results.currentIndex().row() > 0 else None
         self.model.set_hits([useful_highlights(h, self.words) for h in hits], mode)
-        row = self.model.row_of(current.path) if current else -1
+        row = self.model.row_of(chosen.path) if chosen else -1
         if hits:
             self.results.setCurrentIndex(self.model.index(max(row, 0)))
         else:
@@ -239,6 +240,21 @@ class MainWindow(QMainWindow):
         self._update_empty_state()
         self.session.statuses_changed(libraries, statuses)
 
+    def _on_progress(self, progress: Progress) -> None:
+        self.indexing.set_progress(progress)
+
+    def _on_libraries_changed(self) -> None:
+        self.session.search_worker.request_statuses()
+
+    def _on_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_index_user_error(self, message: str) -> None:
+        self.show_error_dialog(message)
+
+    def _on_search_user_error(self, message: str) -> None:
+        self.show_error(message)
+
     def _on_state(self, state: str) -> None:
         self.indexing.set_state(state)
         self.session.state_changed(state)
@@ -247,6 +263,7 @@ class MainWindow(QMainWindow):
     def _update_empty_state(self) -> None:
         """The list when there are results; otherwise a message that helps, once we know which."""
         statuses, text = self.statuses, self.search.text().strip()
+        self.filters.setVisible(bool(statuses))  # nothing to narrow before the first folder
         if self.model.rowCount() or statuses is None or (text and not self.final):
             self._show_page(self.results)
             return
