@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QThread, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeWidget
 
 from desktop_search.embed.fake import HashEmbedder
+from desktop_search.gui.indexing_status import FailedFilesDialog
 from desktop_search.records import LibraryStatus, Progress
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
@@ -197,3 +198,22 @@ def test_following_folders_live_picks_up_a_new_file(qtbot, make_gui, services, d
     assert _last_status(window).files == 9, "indexed while paused"
     qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _last_status(window).files == 10, timeout=20000)
+
+
+def test_failed_files_are_listed_with_reasons_and_can_be_retried(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    session, window = make_gui(services)
+    window.add_folders([str(docs)])
+    qtbot.waitUntil(lambda: window.indexing.failed_button.isVisible(), timeout=30000)
+    assert window.indexing.failed_button.text() == "1 failed"
+    path, failure = window.indexing.failed[0][1].path, window.indexing.failed[0][1]
+    assert path.endswith("broken.pdf")
+    assert failure.error
+    runs: list[Progress] = []
+    session.index_bridge.progress.connect(runs.append)
+    qtbot.mouseClick(window.indexing.failed_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(FailedFilesDialog)
+    assert dialog is not None
+    assert failure.error in dialog.findChild(QTreeWidget).topLevelItem(0).text(1)
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(p.phase == "done" and p.files_done >= 1 for p in runs), timeout=30000)
