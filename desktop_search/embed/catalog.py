@@ -9,7 +9,7 @@ from pathlib import Path
 from desktop_search.errors import ModelNotAvailable
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
-CDE_CHUNK_TOKENS = 256  # chosen from benchmarks/cde_speed.py: see README, "Choosing a model"
+CDE_CHUNK_TOKENS = 384  # long chunks amortise the 520-position context prefix: README, "Choosing a model"
 
 
 @dataclass(frozen=True)

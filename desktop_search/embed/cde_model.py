@@ -197,6 +197,9 @@ def load_cde_model(
     kind = backbone_config(config).model_type
     options = options or CDEOptions.for_kind(kind)
     colon = colon_token_id if colon_token_id is not None else config.get("colon_token_id")
-    model = CDEModel(config, options, colon if options.ignore_instruction else None)
+    from transformers.initialization import no_init_weights
+
+    with no_init_weights():  # every weight is overwritten next; random init of 300M parameters costs minutes
+        model = CDEModel(config, options, colon if options.ignore_instruction else None)
     model.load_checkpoint(load_file(str(folder / "model.safetensors")))
     return model.eval(), config
