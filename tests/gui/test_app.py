@@ -14,25 +14,54 @@ from desktop_search.services import build_services
 from tests.conftest import index_all
 
 NO_TORCH = """
-import os, sys
+import os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, os.getcwd())
+from pathlib import Path
+from desktop_search.embed.fake import HashEmbedder
+from desktop_search.gui import search_worker
 from desktop_search.gui.app import application, build_window
 from desktop_search.services import build_services
 from desktop_search.settings import Settings, resolve_home
+from tests.conftest import index_all, write_documents
+
+settings = Settings(home=resolve_home())
+indexing = build_services(settings, embedder=HashEmbedder())
+indexing.libraries.add_folders([str(write_documents(Path(sys.argv[1])))])
+index_all(indexing)
+indexing.close()
+
+seen = []
+keyword_search = search_worker.SearchWorker._search_mode
+def spy(self, searcher, request, libraries, mode):
+    hits = keyword_search(self, searcher, request, libraries, mode)
+    if mode == "keyword":
+        seen.append(("torch" in sys.modules, len(hits)))
+    return hits
+search_worker.SearchWorker._search_mode = spy
+
 app = application()
-session, window = build_window(build_services(Settings(home=resolve_home())))
+session, window = build_window(build_services(settings))
 window.show()
-session.start()
+session.start(index_at_start=False)
 window.search.setText("invoice")
 window.run_search()
-bad = [m for m in ("torch", "transformers") if m in sys.modules]
-assert session.shutdown()
-assert not bad, bad
+deadline = time.monotonic() + 60
+while not seen and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+session.shutdown()
+assert seen, "no keyword results"
+torch_loaded, hits = seen[0]
+assert hits > 0, seen
+assert not torch_loaded, "torch was imported before the first keyword results"
 """
 
 
 def test_window_starts_without_torch(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-c", NO_TORCH], check=True, timeout=120, env=dict(os.environ))
+    subprocess.run(
+        [sys.executable, "-c", NO_TORCH, str(tmp_path / "docs")], check=True, timeout=180, env=dict(os.environ)
+    )
 
 
 @pytest.mark.slow
