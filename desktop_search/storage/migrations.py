@@ -105,6 +105,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY(library_id, version)
     );
     """,
+    # 3: keyword search matches word forms (Porter stemming: "treatments" finds "treatment", "treated").
+    # Identifiers and numbers are unaffected: the index and the query are stemmed the same way.
+    """
+    DROP TABLE chunks_fts;
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, content='chunk_text', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+    """,
 ]
 
 
