@@ -120,7 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--home", type=Path, help="keep and reuse the index here (default: a temporary folder)")
     p.add_argument("--mode", nargs="+", choices=MODES, default=list(("keyword", "dense", "hybrid")))
     p.add_argument("--depth", type=int, help="candidates per retriever (default: the app's)")
+    p.add_argument("--fusion", choices=("rrf", "convex"), help="how hybrid combines the lists (default: the app's)")
     p.add_argument("--rrf-k", type=int, help="reciprocal-rank fusion constant (default: the app's)")
+    p.add_argument("--dense-weight", type=float, help="weight of the dense list (default: the app's)")
     p.add_argument("--chunk-tokens", type=int, help="override the model's chunk length (re-chunks)")
     p.add_argument("--overlap", type=int, help="override the model's chunk overlap (re-chunks)")
     p.add_argument("--device", default="auto")
@@ -132,8 +134,12 @@ def search_options(args: argparse.Namespace, mode: str) -> SearchOptions:
     options = SearchOptions(mode=mode, limit=100)
     if args.depth:
         options = replace(options, depth=args.depth)
+    if args.fusion:
+        options = replace(options, fusion=args.fusion)
     if args.rrf_k:
         options = replace(options, rrf_k=args.rrf_k)
+    if args.dense_weight is not None:
+        options = replace(options, dense_weight=args.dense_weight)
     return options
 
 

@@ -102,6 +102,11 @@ class ParsedQuery:
         return " OR ".join('"' + " ".join(phrase) + '"' for phrase in useful)
 
 
+def words_of(text: str) -> list[str]:
+    """The words of a text as the query parser sees them (letters and digits; anything else separates)."""
+    return _WORD.findall(text)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Quoted text stays a phrase; every other whitespace-separated piece is a phrase of its words,
     so an identifier like INV-2023-0042 matches only where its parts stand together."""

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop_search.core.context import space_embedder
-from desktop_search.core.query import ParsedQuery, parse_query
+from desktop_search.core.fusion import Candidate, Scored, fuse_convex, fuse_rrf
+from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
 from desktop_search.core.snippets import make_snippet
 from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkInfo, Hit, LibraryRecord
 from desktop_search.storage import Store
 
 MODES = ("hybrid", "keyword", "dense")
+FUSIONS = ("rrf", "convex")
+NAME_BONUS = 1.0  # above any fused score: a query that names a file puts that file first
+NAME_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -20,51 +25,24 @@ class SearchOptions:
     mode: str = "hybrid"
     limit: int = 10
     depth: int = 100  # candidates taken from each of keyword and dense search
+    fusion: str = "rrf"  # "rrf" (reciprocal ranks) or "convex" (normalised scores)
     rrf_k: int = 60
+    dense_weight: float = 1.0  # rrf: the dense list's weight (keyword's is 1); convex: its share of 1
 
 
-@dataclass
-class _Candidate:
-    """A content (the text of one or more identical files) and the evidence for it."""
-
-    content_id: int
-    score: float = 0.0
-    keyword_rank: int | None = None
-    dense_rank: int | None = None
-    best_chunk: int = 0
-    best_chunk_score: float = -1.0
+def fuse(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], options: SearchOptions) -> list[Candidate]:
+    """One ranking of contents from both candidate lists (either may be empty), by the options' fusion."""
+    if options.fusion == "convex":
+        return fuse_convex(keyword, dense, infos, options.dense_weight)
+    return fuse_rrf(keyword, dense, infos, options.rrf_k, options.dense_weight)
 
 
-def _content_ranks(chunks: Sequence[int], infos: dict[int, ChunkInfo]) -> dict[int, int]:
-    """Rank of each content by its best chunk in a ranked chunk list (1 = best)."""
-    ranks: dict[int, int] = {}
-    for chunk_id in chunks:
-        info = infos.get(chunk_id)
-        if info is not None and info.content_id not in ranks:
-            ranks[info.content_id] = len(ranks) + 1
-    return ranks
-
-
-def fuse(keyword: Sequence[int], dense: Sequence[int], infos: dict[int, ChunkInfo], k: int) -> list[_Candidate]:
-    """Reciprocal-rank fusion at the document level; the passage is the chunk strongest in both lists."""
-    kw_ranks, dn_ranks = _content_ranks(keyword, infos), _content_ranks(dense, infos)
-    candidates: dict[int, _Candidate] = {}
-    for content_id in kw_ranks.keys() | dn_ranks.keys():
-        c = _Candidate(content_id, keyword_rank=kw_ranks.get(content_id), dense_rank=dn_ranks.get(content_id))
-        c.score = sum(1.0 / (k + r) for r in (c.keyword_rank, c.dense_rank) if r is not None)
-        candidates[content_id] = c
-    chunk_scores: dict[int, float] = {}
-    for ranked in (keyword, dense):
-        for rank, chunk_id in enumerate(ranked, start=1):
-            chunk_scores[chunk_id] = chunk_scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
-    for chunk_id, score in chunk_scores.items():
-        info = infos.get(chunk_id)
-        if info is None:
-            continue
-        c = candidates[info.content_id]
-        if score > c.best_chunk_score:
-            c.best_chunk, c.best_chunk_score = chunk_id, score
-    return sorted(candidates.values(), key=lambda c: (-c.score, c.content_id))
+def name_matches(query: ParsedQuery, path: str) -> bool:
+    """Whether the query's words, in order, are a run of the words of the file's name ("q3 report" names
+    "Q3-report-final.pdf"); the extension counts as a word."""
+    words = [fold(w) for phrase in query.phrases for w in phrase]
+    name = words_of(fold(Path(path).name))
+    return bool(words) and any(name[i : i + len(words)] == words for i in range(len(name) - len(words) + 1))
 
 
 class Searcher:
@@ -78,6 +56,8 @@ class Searcher:
         options = options or SearchOptions()
         if options.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        if options.fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}")
         query = parse_query(text)
         hits: list[Hit] = []
         for library in libraries:
@@ -86,16 +66,17 @@ class Searcher:
         return hits[: options.limit]
 
     def _search_library(self, query: ParsedQuery, library: LibraryRecord, options: SearchOptions) -> list[Hit]:
-        keyword: list[int] = []
-        dense: list[int] = []
+        keyword: Scored = []
+        dense: Scored = []
         if options.mode != "dense" and query.fts:
-            keyword = [c for c, _ in self.store.keyword_chunks(library.id, query.fts, options.depth)]
+            keyword = [(c, -bm25) for c, bm25 in self.store.keyword_chunks(library.id, query.fts, options.depth)]
         space = self.store.active_space(library.id)
         if options.mode != "keyword" and space is not None and query.text.strip():
             vector = space_embedder(self.store, self.embedder_for, space).embed_query(query.text)  # its context
-            dense = [c for c, _ in self.store.nearest_chunks(space, vector, options.depth)]
-        infos = self.store.chunk_infos(list(dict.fromkeys(keyword + dense)))
-        candidates = fuse(keyword, dense, infos, options.rrf_k)[: options.limit]
+            dense = [(c, 1.0 - d) for c, d in self.store.nearest_chunks(space, vector, options.depth)]
+        named = self._named_contents(query, library)
+        infos = self.store.chunk_infos(list(dict.fromkeys([*(c for c, _ in [*keyword, *dense]), *named.values()])))
+        candidates = _boost_names(fuse(keyword, dense, infos, options), named)[: options.limit]
         files = self.store.files_for_contents([c.content_id for c in candidates])
         hits = []
         for c in candidates:
@@ -120,3 +101,23 @@ class Searcher:
                     )
                 )
         return hits
+
+    def _named_contents(self, query: ParsedQuery, library: LibraryRecord) -> dict[int, int]:
+        """Contents of files the query names, with their first chunk (for the snippet)."""
+        words = [fold(w) for phrase in query.phrases for w in phrase]
+        if not words:
+            return {}
+        found = self.store.contents_by_name(library.id, max(words, key=len), NAME_CANDIDATES)
+        return {content_id: chunk for content_id, path, chunk in found if name_matches(query, path)}
+
+
+def _boost_names(candidates: list[Candidate], named: dict[int, int]) -> list[Candidate]:
+    """Files the query names go first, keeping the fused order among them and after them."""
+    if not named:
+        return candidates
+    present = {c.content_id for c in candidates}
+    for c in candidates:
+        if c.content_id in named:
+            c.score += NAME_BONUS
+    candidates += [Candidate(cid, NAME_BONUS, best_chunk=chunk) for cid, chunk in named.items() if cid not in present]
+    return sorted(candidates, key=lambda c: (-c.score, c.content_id))

@@ -327,6 +327,19 @@ class Store(SpaceStore, ContextStore):
         )
         return {int(r[0]): ChunkInfo(*r) for r in rows}
 
+    def contents_by_name(self, library_id: int, fragment: str, limit: int) -> list[tuple[int, str, int]]:
+        """(content id, path, first chunk id) of indexed files whose path holds `fragment` (ASCII case ignored)."""
+        return [
+            (int(r[0]), str(r[1]), int(r[2]))
+            for r in self.conn.execute(
+                """SELECT f.content_id, f.path,
+                          (SELECT id FROM chunks WHERE content_id = f.content_id ORDER BY seq LIMIT 1) AS first
+                   FROM files f WHERE f.library_id = ? AND f.content_id IS NOT NULL AND instr(lower(f.path), ?) > 0
+                   AND first IS NOT NULL LIMIT ?""",
+                (library_id, fragment.lower(), limit),
+            )
+        ]
+
     def files_for_contents(self, content_ids: Sequence[int]) -> dict[int, list[FileHitInfo]]:
         if not content_ids:
             return {}

@@ -1,0 +1,104 @@
+"""Combining keyword and dense chunk candidates into one ranking of documents (contents)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_search.records import ChunkInfo
+
+Scored = Sequence[tuple[int, float]]  # (chunk id, score; higher is better), best first
+
+
+@dataclass
+class Candidate:
+    """A content (the text of one or more identical files) and the evidence for it."""
+
+    content_id: int
+    score: float = 0.0
+    keyword_rank: int | None = None
+    dense_rank: int | None = None
+    best_chunk: int = 0
+    best_chunk_score: float = float("-inf")
+
+
+def _content_ranks(chunks: Scored, infos: dict[int, ChunkInfo]) -> dict[int, int]:
+    """Rank of each content by its best chunk in a ranked chunk list (1 = best)."""
+    ranks: dict[int, int] = {}
+    for chunk_id, _ in chunks:
+        info = infos.get(chunk_id)
+        if info is not None and info.content_id not in ranks:
+            ranks[info.content_id] = len(ranks) + 1
+    return ranks
+
+
+def _normalised(chunks: Scored) -> dict[int, float]:
+    """Min-max normalised chunk scores: the best chunk 1, the weakest candidate 0 (a lone candidate 1)."""
+    if not chunks:
+        return {}
+    scores = [s for _, s in chunks]
+    low, high = min(scores), max(scores)
+    return {c: (s - low) / (high - low) if high > low else 1.0 for c, s in chunks}
+
+
+def _candidates(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo]) -> dict[int, Candidate]:
+    kw_ranks, dn_ranks = _content_ranks(keyword, infos), _content_ranks(dense, infos)
+    return {
+        content_id: Candidate(content_id, keyword_rank=kw_ranks.get(content_id), dense_rank=dn_ranks.get(content_id))
+        for content_id in kw_ranks.keys() | dn_ranks.keys()
+    }
+
+
+def _pick_passages(
+    candidates: dict[int, Candidate], chunk_scores: dict[int, float], infos: dict[int, ChunkInfo]
+) -> None:
+    """Each candidate's passage is its chunk with the highest combined score."""
+    for chunk_id, score in chunk_scores.items():
+        info = infos.get(chunk_id)
+        if info is None:
+            continue
+        c = candidates[info.content_id]
+        if score > c.best_chunk_score:
+            c.best_chunk, c.best_chunk_score = chunk_id, score
+
+
+def _ranked(candidates: dict[int, Candidate]) -> list[Candidate]:
+    return sorted(candidates.values(), key=lambda c: (-c.score, c.content_id))
+
+
+def fuse_rrf(
+    keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], k: int, dense_weight: float = 1.0
+) -> list[Candidate]:
+    """Reciprocal-rank fusion at the document level: each list adds weight / (k + rank of the document)."""
+    candidates = _candidates(keyword, dense, infos)
+    for c in candidates.values():
+        c.score = (1.0 / (k + c.keyword_rank) if c.keyword_rank else 0.0) + (
+            dense_weight / (k + c.dense_rank) if c.dense_rank else 0.0
+        )
+    chunk_scores: dict[int, float] = {}
+    for ranked, weight in ((keyword, 1.0), (dense, dense_weight)):
+        for rank, (chunk_id, _) in enumerate(ranked, start=1):
+            chunk_scores[chunk_id] = chunk_scores.get(chunk_id, 0.0) + weight / (k + rank)
+    _pick_passages(candidates, chunk_scores, infos)
+    return _ranked(candidates)
+
+
+def fuse_convex(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], dense_weight: float) -> list[Candidate]:
+    """Convex combination of min-max normalised scores: a document's part from each list is its best chunk's
+    normalised score there (0 when absent), weighted `dense_weight` for dense and the rest for keyword."""
+    candidates = _candidates(keyword, dense, infos)
+    kw, dn = _normalised(keyword), _normalised(dense)
+    best: dict[int, list[float]] = {}
+    for chunk_id in kw.keys() | dn.keys():
+        info = infos.get(chunk_id)
+        if info is not None:
+            parts = best.setdefault(info.content_id, [0.0, 0.0])
+            parts[0] = max(parts[0], kw.get(chunk_id, 0.0))
+            parts[1] = max(parts[1], dn.get(chunk_id, 0.0))
+    for content_id, (kw_part, dn_part) in best.items():
+        candidates[content_id].score = (1.0 - dense_weight) * kw_part + dense_weight * dn_part
+    chunk_scores = {
+        c: (1.0 - dense_weight) * kw.get(c, 0.0) + dense_weight * dn.get(c, 0.0) for c in kw.keys() | dn.keys()
+    }
+    _pick_passages(candidates, chunk_scores, infos)
+    return _ranked(candidates)
