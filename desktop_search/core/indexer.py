@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from desktop_search.core.extract import Extract
+from desktop_search.core.extract.workers import WorkerPool
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
@@ -40,6 +41,18 @@ class Indexer:
         self.limits = limits or IndexLimits()
         self.extract = extract  # None: the real extractors; tests inject misbehaving ones
         self.times = StageTimes()
+        self._pool: WorkerPool | None = None
+
+    @contextlib.contextmanager
+    def warm_workers(self) -> Iterator[None]:
+        """Keep extraction workers running between runs while this is open (watching a folder: a saved
+        edit must not wait for new processes to start); they stop when it closes."""
+        self._pool = WorkerPool(self.limits.pool(), self.extract)
+        try:
+            yield
+        finally:
+            pool, self._pool = self._pool, None
+            pool.close()
 
     def run(
         self,
@@ -58,7 +71,7 @@ class Indexer:
         plan = SpacePlan(self.store, library, embedder, self.embedder_for, refresh=refresh_context)
         stop = threading.Event()
         known = self.store.known_hashes(library.id)
-        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract)
+        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract, self._pool)
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:

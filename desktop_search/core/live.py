@@ -139,9 +139,10 @@ class LiveIndex:
     def run(self) -> Iterator[Progress]:
         self.watcher.start()  # before the start-up reconciliation, so changes made during it are seen
         try:
-            yield from self._sync_libraries()
-            self._full = {lib.record.id for lib in self._libraries}
-            yield from self._loop()
+            with self.indexer.warm_workers():
+                yield from self._sync_libraries()
+                self._full = {lib.record.id for lib in self._libraries}
+                yield from self._loop()
         finally:
             self.watcher.stop()
 

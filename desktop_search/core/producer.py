@@ -134,12 +134,14 @@ class Producer:
     cancel: threading.Event
     times: StageTimes
     extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
+    pool: WorkerPool | None = None  # a warm pool kept by a long-lived owner (watching); else one per run
     out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
     _pending: dict[int, tuple[ScannedFile, str, str, float]] = field(default_factory=dict)  # hash, kind, sent
 
     def run(self) -> None:
-        # Workers live for one run: an app that makes many indexers must not collect idle processes.
-        pool = WorkerPool(self.limits.pool(), self.extract)  # processes start with the first job
+        # Without an owner's warm pool, workers live for one run: an app that makes many indexers must not
+        # collect idle processes. Processes start with the first job.
+        pool = self.pool or WorkerPool(self.limits.pool(), self.extract)
         position = 0
         try:
             for position, item in enumerate(self.work):
@@ -158,7 +160,10 @@ class Producer:
             log.error("%s", exc)
             self._fail_rest(position, str(exc))
         finally:
-            pool.close()
+            if pool is self.pool:
+                pool.discard()  # keeps idle workers warm for the next run; drops an interrupted run's jobs
+            else:
+                pool.close()
             self.out.put(DONE)
 
     def _fail_rest(self, position: int, reason: str) -> None:

@@ -240,6 +240,12 @@ class WorkerPool:
         """Stop every worker: politely when idle, by force when busy; the pool can start new ones later."""
         _shutdown(self._workers)
 
+    def discard(self) -> None:
+        """Forget jobs not collected (an interrupted run) and stop the workers running them."""
+        self._waiting.clear()
+        if any(w.job is not None for w in self._workers):
+            _shutdown(self._workers)
+
     def _check(self, worker: _Worker, ready: set[object]) -> Outcome | None:
         """What happened to one worker since the last look; replaces it when it died or overran."""
         if worker.conn in ready:
