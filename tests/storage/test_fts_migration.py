@@ -1,0 +1,40 @@
+"""Migration 3 rebuilds the keyword index of an existing database with stemming, keeping every chunk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apsw
+import sqlite_vec
+
+from desktop_search.storage import Store
+from desktop_search.storage.migrations import MIGRATIONS, migrate
+
+STEMMED = 3  # the migration that added the porter tokenizer
+
+
+def _database_before_stemming(path: Path) -> apsw.Connection:
+    conn = apsw.Connection(str(path))
+    conn.enable_load_extension(True)
+    conn.load_extension(sqlite_vec.loadable_path())
+    for script in MIGRATIONS[: STEMMED - 1]:
+        conn.execute(script)
+    conn.execute(f"PRAGMA user_version = {STEMMED - 1}")
+    conn.execute("INSERT INTO libraries(id, name, model_id, created_at) VALUES (1, 'lib', 'fake', 0)")
+    text = "Pinch out the side shoots every week."
+    conn.execute("INSERT INTO contents(id, library_id, hash, text, chunker) VALUES (1, 1, 'h', ?, 'c')", (text,))
+    conn.execute(
+        "INSERT INTO chunks(id, content_id, seq, start, end, n_tokens) VALUES (7, 1, 0, 0, ?, 7)", (len(text),)
+    )
+    conn.execute("INSERT INTO chunks_fts(rowid, text) SELECT id, text FROM chunk_text")
+    return conn
+
+
+def test_existing_chunks_are_found_by_other_word_forms_after_the_upgrade(tmp_path: Path) -> None:
+    conn = _database_before_stemming(tmp_path / "index.sqlite3")
+    store = Store(conn)
+    assert store.keyword_chunks(1, '"pinching"', 10) == []
+    assert [c for c, _ in store.keyword_chunks(1, '"pinch"', 10)] == [7]
+    migrate(conn)
+    assert [c for c, _ in store.keyword_chunks(1, '"pinching"', 10)] == [7]
+    assert [c for c, _ in store.keyword_chunks(1, '"shoot" "week"', 10)] == [7]
