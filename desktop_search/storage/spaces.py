@@ -97,9 +97,13 @@ class SpaceStore:
     def retire_space(self, space: SpaceRecord) -> None:
         """Drop a space's vectors and queue; used after another space has become active."""
         with self.write():
-            self.conn.execute(f"DROP TABLE IF EXISTS {space.table}")
-            self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
-            self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
+            self._drop_space(space)
+
+    def _drop_space(self, space: SpaceRecord) -> None:
+        """Inside a write: a space's tables and queue go, its row stays as 'retired'."""
+        self.conn.execute(f"DROP TABLE IF EXISTS {space.table}")
+        self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
+        self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
 
     def _enqueue_content(self, space_id: int, content_id: int) -> None:
         self.conn.execute(
@@ -170,6 +174,4 @@ class SpaceStore:
         with self.write():
             self.conn.execute("UPDATE spaces SET state = 'active' WHERE id = ?", (new.id,))
             if old is not None:
-                self.conn.execute(f"DROP TABLE IF EXISTS {old.table}")
-                self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (old.id,))
-                self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (old.id,))
+                self._drop_space(old)
