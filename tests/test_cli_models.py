@@ -57,3 +57,27 @@ def test_context_refresh_without_a_contextual_library_is_refused(
     code, _, err = run(capsys, "--home", str(tmp_path / "h"), "context", "refresh")
     assert code == 1
     assert "contextual" in err
+
+
+def test_a_contextual_library_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path, docs: Path) -> None:
+    """Import a (tiny) CDE model, index with it, see the context in status, refresh it."""
+    from tests.conftest import DOCUMENTS
+
+    home = str(tmp_path / "h")
+    source = make_tiny_cde(tmp_path / "usb", list(DOCUMENTS.values()), corpus_size=16)
+    assert run(capsys, "--home", home, "models", "import", "cde-small-v2", str(source))[0] == 0
+    assert run(capsys, "--home", home, "add", str(docs), "--model", "cde-small-v2")[0] == 0
+    code, _, err = run(capsys, "--home", home, "--device", "cpu", "index")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--home", home, "status", "--json")
+    (status,) = json.loads(out)
+    assert (status["model"], status["context_size"], status["rebuilding"]) == ("cde-small-v2", 16, False)
+    assert status["context_staleness"] == 0.0
+    assert status["embedded"] == status["chunks"] > 0
+    code, out, _ = run(capsys, "--home", home, "status")
+    assert "context: 16 chunks from" in out
+    code, out, err = run(capsys, "--home", home, "--device", "cpu", "context", "refresh")
+    assert code == 0, err
+    assert "new context in use" in out
+    code, out, _ = run(capsys, "--home", home, "search", "tomatoes", "--mode", "dense", "--json")
+    assert len(json.loads(out)) > 0
