@@ -115,6 +115,19 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
     """,
+    # 4: chunk text is stored with each chunk. Reading a passage through substr() of the whole document loaded
+    # the entire text of its file for every chunk looked up (a 300-page PDF per search hit). The document
+    # text is not kept a second time: previews are rebuilt from neighbouring chunks (Store.chunk_context).
+    """
+    ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT '';
+    UPDATE chunks SET text = (
+        SELECT substr(co.text, chunks.start + 1, chunks.end - chunks.start) FROM contents co
+        WHERE co.id = chunks.content_id
+    );
+    UPDATE contents SET text = '';
+    DROP VIEW chunk_text;
+    CREATE VIEW chunk_text(id, text) AS SELECT id, text FROM chunks;
+    """,
 ]
 
 

@@ -21,7 +21,7 @@ from desktop_search.records import (
     RootRecord,
 )
 from desktop_search.storage.contexts import ContextStore
-from desktop_search.storage.db import Row, rows, storage_error, value
+from desktop_search.storage.db import Row, one, rows, storage_error, value
 from desktop_search.storage.spaces import SpaceStore
 
 _LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at"
@@ -266,13 +266,16 @@ class Store(SpaceStore, ContextStore):
             value(
                 self.conn,
                 """INSERT INTO contents(library_id, hash, text, page_starts, chunker)
-                   VALUES (?, ?, ?, ?, ?) RETURNING id""",
-                (library_id, content_hash, text, pages, chunker),
+                   VALUES (?, ?, '', ?, ?) RETURNING id""",
+                (library_id, content_hash, pages, chunker),
             )
         )
         self.conn.executemany(
-            "INSERT INTO chunks(content_id, seq, start, end, page, n_tokens) VALUES (?, ?, ?, ?, ?, ?)",
-            [(content_id, seq, s.start, s.end, s.page, s.n_tokens) for seq, s in enumerate(spans)],
+            "INSERT INTO chunks(content_id, seq, start, end, page, n_tokens, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (content_id, seq, s.start, s.end, s.page, s.n_tokens, text[s.start : s.end])
+                for seq, s in enumerate(spans)
+            ],
         )
         self.conn.execute(
             """INSERT INTO chunks_fts(rowid, text)
@@ -389,13 +392,33 @@ class Store(SpaceStore, ContextStore):
     # -- desktop app support ------------------------------------------------------------------
 
     def chunk_context(self, chunk_id: int, margin: int) -> tuple[str, int] | None:
-        """The extracted text around a chunk, `margin` characters either side, and where that excerpt starts."""
-        row = self.conn.execute(
-            """SELECT max(ch.start - ?2, 0), substr(co.text, max(ch.start - ?2, 0) + 1, ch.end - ch.start + 2 * ?2)
-               FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE ch.id = ?1""",
-            (chunk_id, margin),
-        ).fetchone()
-        return (str(row[1]), int(row[0])) if row else None
+        """The extracted text around a chunk, about `margin` characters either side, and where it starts.
+
+        Rebuilt from the neighbouring chunks' spans: overlaps are merged and the whitespace between two
+        chunks that do not touch becomes spaces, so every offset stays that of the extracted text."""
+        row = one(self.conn, "SELECT content_id, start, end FROM chunks WHERE id = ?", (chunk_id,))
+        if row is None:
+            return None
+        content_id, start, end = row
+        lo, hi = max(start - margin, 0), end + margin
+        pieces = rows(
+            self.conn,
+            "SELECT start, end, text FROM chunks WHERE content_id = ? AND end > ? AND start < ? ORDER BY start",
+            (content_id, lo, hi),
+        )
+        first = int(pieces[0][0])
+        out: list[str] = []
+        cursor = first
+        for piece_start, piece_end, text in pieces:
+            if piece_start > cursor:
+                out.append(" " * (piece_start - cursor))
+                cursor = piece_start
+            if piece_end > cursor:
+                out.append(text[cursor - piece_start :])
+                cursor = piece_end
+        merged = "".join(out)
+        begin = max(lo, first)
+        return merged[begin - first : hi - first], begin
 
     def set_library_exclusions(self, library_id: int, exclusions: Sequence[str]) -> None:
         with self.write():

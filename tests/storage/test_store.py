@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import apsw
 import numpy as np
 import pytest
+import sqlite_vec
 
 from desktop_search.records import ChunkSpan
 from desktop_search.storage import Store, open_database
@@ -118,3 +120,52 @@ def test_a_vector_for_a_chunk_deleted_meanwhile_is_not_stored(tmp_path: Path) ->
     store.delete_file(library_id, "/data/a.txt")
     assert store.write_vectors(space, [p.chunk_id for p in pending], np.eye(4, dtype=np.float32)[:2]) == 0
     assert store.vector_count(space) == 0
+
+
+def test_preview_context_is_rebuilt_from_neighbouring_chunks_with_true_offsets(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library = store.create_library("lib", "fake", [])
+    store.add_root(library.id, "/data")
+    root = store.roots(library.id)[0]
+    text = "First part here.\n\nSecond part overlaps. Third part ends it."
+    spans = [ChunkSpan(0, 16, 3), ChunkSpan(18, 40, 3), ChunkSpan(34, len(text), 4)]  # a gap, then an overlap
+    store.store_content(
+        library.id,
+        root.id,
+        "/data/a.txt",
+        1,
+        1,
+        "text",
+        content_hash="h",
+        text=text,
+        page_starts=None,
+        chunker="c",
+        spans=spans,
+    )
+    middle = store.keyword_chunks(library.id, '"overlaps"', 1)[0][0]
+    excerpt, begin = store.chunk_context(middle, 100)  # type: ignore[misc]
+    assert begin == 0
+    assert excerpt == text.replace("\n\n", "  ")  # the whitespace between chunks becomes spaces
+    excerpt, begin = store.chunk_context(middle, 3)  # type: ignore[misc]
+    assert (begin, excerpt) == (15, text[15:43].replace("\n\n", "  "))
+
+
+def test_migration_4_moves_passage_text_into_chunks(tmp_path: Path) -> None:
+    conn = apsw.Connection(str(tmp_path / "old.sqlite3"))
+    conn.enable_load_extension(True)
+    conn.load_extension(sqlite_vec.loadable_path())
+    for script in MIGRATIONS[:3]:
+        conn.execute(script)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO libraries(id, name, model_id, created_at) VALUES (1, 'lib', 'fake', 0)")
+    conn.execute(
+        "INSERT INTO contents(id, library_id, hash, text, chunker) VALUES (1, 1, 'h', 'alpha beta gamma', 'c')"
+    )
+    conn.execute("INSERT INTO chunks(id, content_id, seq, start, end, n_tokens) VALUES (1, 1, 0, 6, 16, 2)")
+    conn.execute("INSERT INTO chunks_fts(rowid, text) SELECT id, text FROM chunk_text")
+    conn.close()
+    store = _store(tmp_path / "old.sqlite3")
+    assert schema_version(store.conn) == len(MIGRATIONS)
+    assert store.chunk_infos([1])[1].text == "beta gamma"
+    assert store.keyword_chunks(1, '"gamma"', 5) == [(1, pytest.approx(store.keyword_chunks(1, '"gamma"', 5)[0][1]))]
+    store.conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
