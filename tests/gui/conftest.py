@@ -58,5 +58,8 @@ def make_gui(qtbot: object, opener: RecordingOpener) -> Iterator[object]:
         assert session.shutdown(), "a worker thread did not stop"
         assert session.crash.reports == [], session.crash.reports
     assert app_threads() == [], f"leaked threads: {app_threads()}"
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    leaked = [t for t in threading.enumerate() if t not in before]
+    for thread in leaked:  # a watcher's observer may still be finishing its last read
+        thread.join(5)
+    leaked = [t for t in leaked if t.is_alive()]
     assert leaked == [], f"threads left running: {leaked}"  # watchers, extraction workers, downloads

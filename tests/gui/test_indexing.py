@@ -182,9 +182,9 @@ def test_settings_close_to_tray_off_quits(qtbot, make_gui, settings: Settings, s
 def test_following_folders_live_picks_up_a_new_file(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
     services.libraries.add_folders([str(docs)])
     session, window = make_gui(services, index_at_start=True)
-    qtbot.waitUntil(lambda: bool(window.statuses) and _last_status(window).files == 8, timeout=15000)
+    qtbot.waitUntil(lambda: bool(window.statuses) and _last_status(window).files == 8, timeout=60000)
     (docs / "notes" / "kayak.md").write_text("# Kayak trip\n\nPaddling the fjord at dawn with seals.\n")
-    qtbot.waitUntil(lambda: _last_status(window).files == 9, timeout=20000)
+    qtbot.waitUntil(lambda: _last_status(window).files == 9, timeout=60000)
     window.search.setText("fjord seals")
     window.run_search()
     qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=5000)
@@ -197,7 +197,7 @@ def test_following_folders_live_picks_up_a_new_file(qtbot, make_gui, services, d
     qtbot.wait(300)
     assert _last_status(window).files == 9, "indexed while paused"
     qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _last_status(window).files == 10, timeout=20000)
+    qtbot.waitUntil(lambda: _last_status(window).files == 10, timeout=60000)
 
 
 def test_failed_files_are_listed_with_reasons_and_can_be_retried(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
