@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from desktop_search.embed.catalog import DEFAULT_MODEL
+from desktop_search.embed.fake import HashEmbedder
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
 
@@ -27,10 +29,13 @@ def main() -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--fake", action="store_true", help="hash embedder instead of the model (pipeline memory and speed alone)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ds-bench-") as home:
-        services = build_services(Settings(home=Path(home), device=args.device))
+        services = build_services(Settings(home=Path(home), device=args.device), HashEmbedder() if args.fake else None)
         services.libraries.add_folders([str(args.folder)], "bench", args.model)
         library = services.libraries.get("bench")
         embedder = services.embedders(library.model_id)  # load outside the timed run
@@ -54,7 +59,7 @@ def main() -> int:
     n = len(chunks)
     report = {
         "folder": str(args.folder),
-        "model": library.model_id,
+        "model": "fake (hash)" if args.fake else library.model_id,
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
         "python": sys.version.split()[0],
         "files": final.files_done,
@@ -73,6 +78,11 @@ def main() -> int:
         "pipeline_chunks_per_s": round(n / wall, 2) if wall else None,
         "raw_model_chunks_per_s": round(n / raw, 2) if raw else None,
         "pipeline_over_raw": round(raw / wall, 3) if wall else None,
+        # ru_maxrss is in KB on Linux; workers are the largest child process that has exited
+        "peak_rss_mb": {
+            "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        },
     }
     print(json.dumps(report, indent=2))
     return 0

@@ -7,12 +7,14 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_search.embed.catalog import CATALOG, installed_dir
 from desktop_search.errors import UserError
 from desktop_search.records import LibraryStatus
-from desktop_search.services import Services
+
+if TYPE_CHECKING:
+    from desktop_search.services import Services
 
 
 def add_parsers(sub: Any) -> None:

@@ -11,13 +11,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_search.core.instance import WriterLock
-from desktop_search.core.live import LiveIndex, LiveOptions
 from desktop_search.errors import UserError
 from desktop_search.records import Progress
-from desktop_search.services import Services
+
+if TYPE_CHECKING:  # the watcher and indexer load only when `watch` runs, so other commands start fast
+    from desktop_search.core.live import LiveIndex
+    from desktop_search.services import Services
 
 PAUSE_FLAG = "paused"  # a file in the data folder: while it exists, `watch` does not index
 
@@ -98,6 +100,8 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
     libraries = services.libraries.select(args.library)
     if not libraries:
         raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
+    from desktop_search.core.live import LiveIndex, LiveOptions
+
     with WriterLock(services.settings.home):
         if not args.full_speed:
             _be_polite(services)

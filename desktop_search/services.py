@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_search.core.indexer import Indexer
 from desktop_search.core.libraries import LibraryService
-from desktop_search.core.producer import IndexLimits
 from desktop_search.core.search import Searcher
-from desktop_search.embed.base import Embedder
 from desktop_search.settings import Settings
 from desktop_search.storage import Store, open_database
+
+if TYPE_CHECKING:  # indexing (workers, extractors, numpy) loads only when something is indexed
+    from desktop_search.core.indexer import Indexer
+    from desktop_search.embed.base import Embedder
 
 
 @dataclass
@@ -45,6 +47,9 @@ class Services:
     embedders: EmbedderProvider
 
     def indexer(self) -> Indexer:
+        from desktop_search.core.indexer import Indexer
+        from desktop_search.core.producer import IndexLimits
+
         s, mb = self.settings, 1024 * 1024
         limits = IndexLimits(
             max_file_bytes=s.max_file_mb * mb,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from desktop_search.services import Services
+from tests.conftest import index_all
 
 
 def test_core_storage_and_cli_import_neither_qt_nor_torch() -> None:
@@ -14,3 +18,21 @@ def test_core_storage_and_cli_import_neither_qt_nor_torch() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_keyword_search_loads_no_model_indexing_or_numpy_code(services: Services, docs: Path) -> None:
+    """The first keyword result must not wait for numpy, extraction workers, watchers or torch."""
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    code = (
+        "import sys\n"
+        "from desktop_search.cli import main\n"
+        f"assert main(['--home', {str(services.settings.home)!r}, 'search', 'sourdough', '--mode', 'keyword']) == 0\n"
+        "heavy = ('numpy', 'torch', 'transformers', 'PySide6', 'multiprocessing', 'watchdog', 'lxml',\n"
+        "         'desktop_search.core.indexer')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "bread.txt" in result.stdout

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_search.core.context import space_embedder
 from desktop_search.core.fusion import Candidate, Scored, fuse_convex, fuse_rrf
 from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
 from desktop_search.core.snippets import make_snippet
-from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkInfo, Hit, LibraryRecord
 from desktop_search.storage import Store
+
+if TYPE_CHECKING:  # the model side (numpy, contexts) loads only when a query needs a vector
+    from desktop_search.embed.base import Embedder
 
 MODES = ("hybrid", "keyword", "dense")
 FUSIONS = ("rrf", "convex")
@@ -72,6 +74,8 @@ class Searcher:
             keyword = [(c, -bm25) for c, bm25 in self.store.keyword_chunks(library.id, query.fts, options.depth)]
         space = self.store.active_space(library.id)
         if options.mode != "keyword" and space is not None and query.text.strip():
+            from desktop_search.core.context import space_embedder
+
             vector = space_embedder(self.store, self.embedder_for, space).embed_query(query.text)  # its context
             dense = [(c, 1.0 - d) for c, d in self.store.nearest_chunks(space, vector, options.depth)]
         named = self._named_contents(query, library)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
 import apsw
-import sqlite_vec
 
 from desktop_search.errors import DatabaseLocked, DiskFull, ReadOnlyIndex, UserError
 from desktop_search.storage.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def vec0_path() -> str:
+    """sqlite-vec's loadable extension. Found without importing the package, whose __init__ imports numpy
+    and the stdlib sqlite3 for helpers this app does not use (a quarter second at every start)."""
+    spec = importlib.util.find_spec("sqlite_vec")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the sqlite-vec package is not installed")
+    return os.path.join(next(iter(spec.submodule_search_locations)), "vec0")
 
 
 def open_database(path: Path, *, readonly: bool = False) -> apsw.Connection:
@@ -24,7 +34,7 @@ def open_database(path: Path, *, readonly: bool = False) -> apsw.Connection:
         raise UserError(f"Cannot open the index at {path}: {exc}. Check that the folder is writable.") from exc
     conn.set_busy_timeout(BUSY_TIMEOUT_MS)
     conn.enable_load_extension(True)
-    conn.load_extension(sqlite_vec.loadable_path())
+    conn.load_extension(vec0_path())
     conn.enable_load_extension(False)
     try:
         conn.execute("PRAGMA foreign_keys = ON")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 import apsw
-import numpy as np
 
 from desktop_search.records import PendingChunk, SpaceRecord
 from desktop_search.storage.db import one, rows, value
+
+if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword search never needs it
+    import numpy as np
 
 _SPACE_COLUMNS = "id, library_id, model_id, revision, chunker, context_version, dim, state"
 
@@ -28,6 +31,8 @@ MAX_K = 4096  # sqlite-vec's limit on k
 def quantize(vectors: np.ndarray) -> np.ndarray:
     """int8 codes scaled per vector to its own largest component: cosine ignores each vector's scale,
     so this uses the whole int8 range without a global calibration."""
+    import numpy as np
+
     vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
     peak = np.abs(vectors).max(axis=1, keepdims=True)
     peak[peak == 0] = 1.0
@@ -127,6 +132,8 @@ class SpaceStore:
     def write_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int], vectors: np.ndarray) -> int:
         """Store vectors of chunks still queued (a chunk deleted meanwhile is skipped); returns how many."""
         stored = 0
+        import numpy as np
+
         floats = np.ascontiguousarray(vectors, dtype=np.float32)
         codes = quantize(floats)
         if _has_bits(space):
@@ -155,7 +162,7 @@ class SpaceStore:
             found = self.conn.execute(sql, (code, k))
         else:
             candidates = min(MAX_K, max(PREFILTER_MIN, PREFILTER_FACTOR * k))
-            floats = np.ascontiguousarray(query, dtype=np.float32).tobytes()
+            floats = query.astype("float32").tobytes()
             found = self.conn.execute(
                 f"""WITH candidates AS (
                         SELECT chunk_id FROM {space.table} WHERE bits MATCH vec_quantize_binary(?) AND k = ?)
