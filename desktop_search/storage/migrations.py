@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import apsw
 
+
 # Each entry moves the schema from version i to i + 1. Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+def _int8_vector_tables(conn: apsw.Connection) -> None:
+    """Rebuild vec0 tables of float vectors (or int8 with a bits column) as int8 codes only, keeping
+    every vector: searches now run on int8 codes in memory (storage/vector_index.py)."""
+    import numpy as np
+
+    from desktop_search.storage.spaces import vec_table_sql
+    from desktop_search.storage.vector_index import quantize
+
+    tables = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name GLOB 'vec_[0-9]*' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+    ).fetchall()
+    for row in tables:
+        name, sql = str(row[0]), str(row[1])
+        found = re.search(r"embedding (float|int8)\[(\d+)\]", sql)
+        if found is None or (found.group(1) == "int8" and "bits" not in sql):
+            continue
+        kind, dim = found.group(1), int(found.group(2))
+        kept = conn.execute(f"SELECT chunk_id, embedding FROM {name}").fetchall()
+        conn.execute(f"DROP TABLE {name}")
+        conn.execute(vec_table_sql(name, dim))
+        for chunk_id, blob in kept:
+            raw = bytes(blob)  # type: ignore[arg-type]
+            code = quantize(np.frombuffer(raw, dtype=np.float32))[0].tobytes() if kind == "float" else raw
+            conn.execute(f"INSERT INTO {name}(chunk_id, embedding) VALUES (?, vec_int8(?))", (chunk_id, code))
+
+
+MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """
     CREATE TABLE libraries(
         id INTEGER PRIMARY KEY,
@@ -128,6 +158,8 @@ MIGRATIONS: list[str] = [
     DROP VIEW chunk_text;
     CREATE VIEW chunk_text(id, text) AS SELECT id, text FROM chunks;
     """,
+    # 5: vectors kept as int8 codes only, searched in memory; older float / int8+bits tables converted.
+    _int8_vector_tables,
 ]
 
 
@@ -149,7 +181,11 @@ def migrate(conn: apsw.Connection) -> int:
                 f"The index was written by a newer Desktop Search (schema {version}); this one knows {target}."
             )
         for number in range(version, target):
-            conn.execute(MIGRATIONS[number])
+            step = MIGRATIONS[number]
+            if callable(step):
+                step(conn)
+            else:
+                conn.execute(step)
         conn.execute(f"PRAGMA user_version = {target}")
         conn.execute("COMMIT")
     except BaseException:

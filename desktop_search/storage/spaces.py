@@ -15,33 +15,16 @@ from desktop_search.storage.db import one, rows, value
 if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword search never needs it
     import numpy as np
 
+    from desktop_search.storage.vector_index import VectorIndex
+
 _SPACE_COLUMNS = "id, library_id, model_id, revision, chunker, context_version, dim, state"
 
-# Vectors are stored as int8 (a quarter of float32; recall@10 against exact float search stays ~0.99) plus
-# their sign bits. Up to PREFILTER_FROM vectors a query scans the int8 column; above it, a Hamming search
-# over the bits picks max(PREFILTER_MIN, PREFILTER_FACTOR × k) candidates that are then ranked by int8
-# cosine. Measured on MiniLM vectors of SciFact with real queries: 400 candidates keep recall@10 at 0.99,
-# 800 keep recall@100 at 0.985 (docs/performance.md).
-PREFILTER_FROM = 20_000
-PREFILTER_FACTOR = 10
-PREFILTER_MIN = 400
-MAX_K = 4096  # sqlite-vec's limit on k
+# Vectors are stored as int8 codes (a quarter of float32; recall@10 against exact float search stays
+# ~0.99) and searched in memory by VectorIndex, which sqlite-vec 0.1.9's own top-k is too slow for.
 
 
-def quantize(vectors: np.ndarray) -> np.ndarray:
-    """int8 codes scaled per vector to its own largest component: cosine ignores each vector's scale,
-    so this uses the whole int8 range without a global calibration."""
-    import numpy as np
-
-    vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-    peak = np.abs(vectors).max(axis=1, keepdims=True)
-    peak[peak == 0] = 1.0
-    codes: np.ndarray = np.rint(vectors / peak * 127.0).astype(np.int8)
-    return codes
-
-
-def _has_bits(space: SpaceRecord) -> bool:
-    return space.dim % 8 == 0
+def vec_table_sql(table: str, dim: int) -> str:
+    return f"CREATE VIRTUAL TABLE {table} USING vec0(chunk_id INTEGER PRIMARY KEY, embedding int8[{dim}])"
 
 
 class SpaceStore:
@@ -86,11 +69,7 @@ class SpaceStore:
             )
             assert row is not None
             space = SpaceRecord(*row)
-            bits = f", bits bit[{dim}]" if _has_bits(space) else ""
-            self.conn.execute(
-                f"CREATE VIRTUAL TABLE {space.table} USING vec0("
-                f"chunk_id INTEGER PRIMARY KEY, embedding int8[{dim}] distance_metric=cosine{bits})"
-            )
+            self.conn.execute(vec_table_sql(space.table, dim))
             self.conn.execute(
                 """INSERT INTO pending_embeds(space_id, chunk_id, n_tokens)
                    SELECT ?, ch.id, ch.n_tokens FROM chunks ch JOIN contents co ON co.id = ch.content_id
@@ -131,46 +110,33 @@ class SpaceStore:
 
     def write_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int], vectors: np.ndarray) -> int:
         """Store vectors of chunks still queued (a chunk deleted meanwhile is skipped); returns how many."""
-        stored = 0
-        import numpy as np
+        from desktop_search.storage.vector_index import quantize
 
-        floats = np.ascontiguousarray(vectors, dtype=np.float32)
-        codes = quantize(floats)
-        if _has_bits(space):
-            insert = (
-                f"INSERT INTO {space.table}(chunk_id, embedding, bits) VALUES (?, vec_int8(?), vec_quantize_binary(?))"
-            )
-        else:
-            insert = f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, vec_int8(?))"
+        stored = 0
+        codes = quantize(vectors)
         with self.write():
-            for chunk_id, code, vector in zip(chunk_ids, codes, floats, strict=True):
+            for chunk_id, code in zip(chunk_ids, codes, strict=True):
                 if self.conn.execute(
                     "DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ? RETURNING chunk_id",
                     (space.id, chunk_id),
                 ).fetchone():
-                    params = (chunk_id, code.tobytes(), vector.tobytes())
-                    self.conn.execute(insert, params if _has_bits(space) else params[:2])
+                    self.conn.execute(
+                        f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, vec_int8(?))",
+                        (chunk_id, code.tobytes()),
+                    )
                     stored += 1
         return stored
 
     def nearest_chunks(self, space: SpaceRecord, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k chunks closest to `query` in a space, as (chunk id, cosine distance of the int8 codes)."""
-        k = min(k, MAX_K)
-        code = quantize(query)[0].tobytes()
-        if not _has_bits(space) or self.vector_count(space) <= PREFILTER_FROM:
-            sql = f"SELECT chunk_id, distance FROM {space.table} WHERE embedding MATCH vec_int8(?) AND k = ?"
-            found = self.conn.execute(sql, (code, k))
-        else:
-            candidates = min(MAX_K, max(PREFILTER_MIN, PREFILTER_FACTOR * k))
-            floats = query.astype("float32").tobytes()
-            found = self.conn.execute(
-                f"""WITH candidates AS (
-                        SELECT chunk_id FROM {space.table} WHERE bits MATCH vec_quantize_binary(?) AND k = ?)
-                    SELECT v.chunk_id, vec_distance_cosine(v.embedding, vec_int8(?)) AS d
-                    FROM {space.table} v JOIN candidates c ON c.chunk_id = v.chunk_id ORDER BY d LIMIT ?""",
-                (floats, candidates, code, k),
-            )
-        return [(int(r[0]), float(r[1])) for r in found]
+        from desktop_search.storage.vector_index import VectorIndex
+
+        indexes: dict[int, VectorIndex] = self.__dict__.setdefault("_vector_indexes", {})
+        index = indexes.get(space.id)
+        if index is None:
+            index = indexes[space.id] = VectorIndex(space.table, space.dim)
+        index.refresh(self.conn)
+        return index.search(query, k)
 
     def vector_count(self, space: SpaceRecord) -> int:
         # vec0 keeps a plain rowid table beside its chunks; counting it avoids reading any vector.

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_search.records import ChunkSpan
-from desktop_search.storage import Store, open_database, spaces
-from desktop_search.storage.spaces import quantize
+from desktop_search.records import ChunkSpan, SpaceRecord
+from desktop_search.storage import Store, open_database, vector_index
+from desktop_search.storage.vector_index import quantize
 
 
 def _clustered(n: int, dim: int, seed: int = 3) -> np.ndarray:
@@ -19,7 +19,7 @@ def _clustered(n: int, dim: int, seed: int = 3) -> np.ndarray:
     return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _space_with(tmp_path: Path, vectors: np.ndarray) -> tuple[Store, spaces.SpaceRecord, list[int]]:
+def _space_with(tmp_path: Path, vectors: np.ndarray) -> tuple[Store, SpaceRecord, list[int]]:
     store = Store(open_database(tmp_path / "index.sqlite3"))
     library = store.create_library("lib", "fake", [])
     store.add_root(library.id, "/d")
@@ -60,8 +60,8 @@ def test_quantize_uses_the_full_int8_range_per_vector() -> None:
 def test_nearest_chunks_keep_recall_against_exact_float_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefilter: bool
 ) -> None:
-    monkeypatch.setattr(spaces, "PREFILTER_FROM", 100 if prefilter else 10**9)
-    monkeypatch.setattr(spaces, "PREFILTER_MIN", 100)  # 100 Hamming candidates of 1,500 vectors
+    monkeypatch.setattr(vector_index, "EXACT_UP_TO", 100 if prefilter else 10**9)
+    monkeypatch.setattr(vector_index, "CANDIDATES_MIN", 100)  # 100 Hamming candidates of 1,500 vectors
     vectors = _clustered(1500, 384)
     store, space, ids = _space_with(tmp_path, vectors)
     # Queries near stored vectors, as relevant passages are near their queries; the pathological case of
@@ -85,3 +85,44 @@ def test_distances_are_cosine_distances(tmp_path: Path) -> None:
     assert chunk == ids[7]
     assert distance == pytest.approx(0.0, abs=1e-3)
     assert store.vector_count(space) == 50
+
+
+def test_the_in_memory_index_follows_added_and_deleted_vectors(tmp_path: Path) -> None:
+    vectors = _clustered(60, 32)
+    store, space, ids = _space_with(tmp_path, vectors[:40])
+    reader = Store(open_database(tmp_path / "index.sqlite3"))
+    assert reader.nearest_chunks(space, vectors[5], 1)[0][0] == ids[5]
+    # the writer adds a file with 20 more chunks: the reader's next search sees them
+    store.store_content(
+        space.library_id,
+        store.roots(space.library_id)[0].id,
+        "/d/b.txt",
+        1,
+        1,
+        "text",
+        content_hash="h2",
+        text="x " * 20,
+        page_starts=None,
+        chunker="c",
+        spans=[ChunkSpan(2 * i, 2 * i + 1, 1) for i in range(20)],
+    )
+    new = [p.chunk_id for p in sorted(store.pending_batch(space.id, 100), key=lambda p: p.chunk_id)]
+    store.write_vectors(space, new, vectors[40:])
+    assert reader.nearest_chunks(space, vectors[55], 1)[0][0] == new[15]
+    store.delete_file(space.library_id, "/d/a.txt")
+    assert {c for c, _ in reader.nearest_chunks(space, vectors[5], 60)} == set(new)
+
+
+def test_float_vector_tables_from_older_versions_are_converted(tmp_path: Path) -> None:
+    vectors = _clustered(30, 16)
+    store, space, ids = _space_with(tmp_path, vectors)
+    conn = store.conn
+    conn.execute(f"DROP TABLE {space.table}")  # rebuild it the way versions before 5 stored vectors
+    conn.execute(f"CREATE VIRTUAL TABLE {space.table} USING vec0(chunk_id INTEGER PRIMARY KEY, embedding float[16])")
+    for chunk_id, v in zip(ids, vectors, strict=True):
+        conn.execute(f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, ?)", (chunk_id, v.tobytes()))
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    migrated = Store(open_database(tmp_path / "index.sqlite3"))
+    assert migrated.vector_count(space) == 30
+    assert migrated.nearest_chunks(space, vectors[9], 1)[0][0] == ids[9]
