@@ -126,3 +126,15 @@ def test_float_vector_tables_from_older_versions_are_converted(tmp_path: Path) -
     migrated = Store(open_database(tmp_path / "index.sqlite3"))
     assert migrated.vector_count(space) == 30
     assert migrated.nearest_chunks(space, vectors[9], 1)[0][0] == ids[9]
+
+
+def test_bulk_loading_reads_exactly_what_the_vec0_scan_returns(tmp_path: Path) -> None:
+    vectors = _clustered(2500, 24)  # three of sqlite-vec's 1,024-slot chunks
+    store, space, ids = _space_with(tmp_path, vectors)
+    store.conn.execute(f"DELETE FROM {space.table} WHERE chunk_id IN (?, ?, ?)", (ids[3], ids[1500], ids[2499]))
+    index = vector_index.VectorIndex(space.table, space.dim)
+    assert index._load_chunks(store.conn, store.vector_count(space))
+    scanned = dict(store.conn.execute(f"SELECT chunk_id, embedding FROM {space.table}").fetchall())
+    assert sorted(index.ids.tolist()) == sorted(scanned)
+    for chunk_id, code in zip(index.ids.tolist(), index.codes, strict=True):
+        assert code.tobytes() == scanned[chunk_id]
