@@ -169,3 +169,28 @@ def test_migration_4_moves_passage_text_into_chunks(tmp_path: Path) -> None:
     assert store.chunk_infos([1])[1].text == "beta gamma"
     assert store.keyword_chunks(1, '"gamma"', 5) == [(1, pytest.approx(store.keyword_chunks(1, '"gamma"', 5)[0][1]))]
     store.conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+
+
+def test_keyword_search_keeps_to_its_library_when_there_are_several(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    first, _ = _library_with_text(store, "shared words in the first library.")
+    assert [c for c, _ in store.keyword_chunks(first, '"shared"', 10)]  # the single-library fast path
+    other = store.create_library("other", "fake", [])
+    store.add_root(other.id, "/other")
+    store.store_content(
+        other.id,
+        store.roots(other.id)[0].id,
+        "/other/b.txt",
+        1,
+        1,
+        "text",
+        content_hash="h2",
+        text="shared words elsewhere.",
+        page_starts=None,
+        chunker="c",
+        spans=[ChunkSpan(0, 23, 3)],
+    )
+    mine = {store.chunk_infos([c])[c].content_id for c, _ in store.keyword_chunks(first, '"shared"', 10)}
+    theirs = {store.chunk_infos([c])[c].content_id for c, _ in store.keyword_chunks(other.id, '"shared"', 10)}
+    assert len(mine) == len(theirs) == 1
+    assert mine != theirs
