@@ -32,12 +32,13 @@ def _content_ranks(chunks: Scored, infos: dict[int, ChunkInfo]) -> dict[int, int
     return ranks
 
 
-def _normalised(chunks: Scored) -> dict[int, float]:
-    """Min-max normalised chunk scores: the best chunk 1, the weakest candidate 0 (a lone candidate 1)."""
+def _normalised(chunks: Scored, floor: float | None = None) -> dict[int, float]:
+    """Scores scaled to [0, 1]: the best chunk 1, `floor` 0 (default: the weakest candidate; a lone one is 1)."""
     if not chunks:
         return {}
     scores = [s for _, s in chunks]
-    low, high = min(scores), max(scores)
+    high = max(scores)
+    low = min(scores) if floor is None else floor
     return {c: (s - low) / (high - low) if high > low else 1.0 for c, s in chunks}
 
 
@@ -84,10 +85,12 @@ def fuse_rrf(
 
 
 def fuse_convex(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], dense_weight: float) -> list[Candidate]:
-    """Convex combination of min-max normalised scores: a document's part from each list is its best chunk's
-    normalised score there (0 when absent), weighted `dense_weight` for dense and the rest for keyword."""
+    """Convex combination of normalised scores: a document's part from each list is its best chunk's
+    normalised score there (0 when absent), weighted `dense_weight` for dense and the rest for keyword.
+    bm25 is scaled from its natural zero, not from the weakest match: a rare word matches few chunks,
+    and min-max would put the second of two good matches at 0. Cosine scores use min-max."""
     candidates = _candidates(keyword, dense, infos)
-    kw, dn = _normalised(keyword), _normalised(dense)
+    kw, dn = _normalised(keyword, floor=0.0), _normalised(dense)
     best: dict[int, list[float]] = {}
     for chunk_id in kw.keys() | dn.keys():
         info = infos.get(chunk_id)

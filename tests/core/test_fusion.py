@@ -32,16 +32,18 @@ def test_rrf_weights_the_dense_list() -> None:
 
 
 def test_convex_combines_normalised_scores() -> None:
-    keyword = [(3, 12.0), (1, 6.0), (4, 2.0)]  # normalised 1, 0.4, 0
-    dense = [(1, 0.8), (4, 0.6), (3, 0.4)]  # normalised 1, 0.5, 0
+    keyword = [(3, 12.0), (1, 6.0), (4, 2.0)]  # bm25 from its zero: 1, 0.5, 1/6
+    dense = [(1, 0.8), (4, 0.6), (3, 0.4)]  # cosine min-max: 1, 0.5, 0
     ranked = fuse_convex(keyword, dense, INFOS, dense_weight=0.5)
     scores = {c.content_id: c.score for c in ranked}
-    assert scores == pytest.approx({10: 0.7, 20: 0.5, 30: 0.25})
+    assert scores == pytest.approx({10: 0.75, 20: 0.5, 30: (1 / 6 + 0.5) / 2})
     assert fuse_convex(keyword, dense, INFOS, dense_weight=0.2)[0].content_id == 20
 
 
 def test_a_lone_candidate_counts_fully_and_one_list_alone_keeps_its_order() -> None:
-    assert fuse_convex([(4, -3.0)], [], INFOS, 0.5)[0].score == pytest.approx(0.5)
+    assert fuse_convex([(4, 3.0)], [], INFOS, 0.5)[0].score == pytest.approx(0.5)
+    # the second of two keyword matches keeps most of its weight (min-max would give it 0)
+    assert {c.content_id: c.score for c in fuse_convex([(3, 4.0), (4, 3.0)], [], INFOS, 0.5)}[30] == 0.375
     ranked = fuse_convex([], [(4, 0.3), (3, 0.2), (1, 0.1)], INFOS, 0.5)
     assert [c.content_id for c in ranked] == [30, 20, 10]
 
