@@ -27,7 +27,7 @@ class SearchOptions:
     mode: str = "hybrid"
     limit: int = 10
     depth: int = 100  # candidates taken from each of keyword and dense search
-    # Convex combination of min-max normalised scores beat reciprocal ranks on SciFact train and test
+    # A convex combination of normalised scores beat reciprocal ranks on SciFact train and test
     # (docs/quality.md); an even split is the untuned choice, not a value fitted to one collection.
     fusion: str = "convex"  # "convex" (normalised scores) or "rrf" (reciprocal ranks)
     rrf_k: int = 60
