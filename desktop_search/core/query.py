@@ -95,6 +95,11 @@ class ParsedQuery:
         return tuple(seen)
 
     @property
+    def highlight_words(self) -> tuple[str, ...]:
+        """The words worth marking in a snippet: function words only when the query has nothing else."""
+        return tuple(w for w in self.words if w not in STOP_WORDS) or self.words
+
+    @property
     def fts(self) -> str:
         """Any phrase may match (bm25 ranks passages with more of them higher). Empty when nothing to match.
         Single stop words are left out unless the query has nothing else."""

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from desktop_search.core.query import STOP_WORDS, fold, parse_query
+from desktop_search.core.query import fold, parse_query
 from desktop_search.records import Hit
 
 FILE_TYPES: dict[str, tuple[str, ...]] = {
@@ -66,8 +66,7 @@ class SearchRequest:
 
 def highlight_words(text: str) -> tuple[str, ...]:
     """The query's words worth marking: stop words only when the query has nothing else."""
-    words = parse_query(text).words
-    return tuple(w for w in words if w not in STOP_WORDS) or words
+    return parse_query(text).highlight_words
 
 
 def useful_highlights(hit: Hit, words: tuple[str, ...]) -> Hit:

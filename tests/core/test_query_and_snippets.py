@@ -37,3 +37,8 @@ def test_long_passages_are_cut_around_the_matches() -> None:
 def test_words_inside_other_words_are_not_marked() -> None:
     assert mark(make_snippet("cartoon cart", parse_query("cart").words)) == "cartoon **cart**"
     assert mark(Snippet("abc", ())) == "abc"
+
+
+def test_function_words_are_marked_only_when_the_query_has_nothing_else() -> None:
+    assert parse_query("money for the consulting").highlight_words == ("money", "consulting")
+    assert parse_query("to be or not to be").highlight_words == ("to", "be", "or", "not")
