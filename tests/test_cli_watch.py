@@ -28,7 +28,9 @@ class _Watch:
 
     def __init__(self, home: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "desktop_search", "--home", str(home), "watch"],
+            # --full-speed: the default lowers the priority (nice 10), which lets any other load on a
+            # shared test machine starve the process for minutes; this test is about behaviour, not politeness.
+            [sys.executable, "-m", "desktop_search", "--home", str(home), "watch", "--full-speed"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
