@@ -131,10 +131,13 @@ class SpaceStore:
         """The k chunks closest to `query` in a space, as (chunk id, cosine distance of the int8 codes)."""
         from desktop_search.storage.vector_index import VectorIndex
 
-        indexes: dict[int, VectorIndex] = self.__dict__.setdefault("_vector_indexes", {})
-        index = indexes.get(space.id)
-        if index is None:
-            index = indexes[space.id] = VectorIndex(space.table, space.dim)
+        # One in-memory index per library: a library searches only its active space, so a space that
+        # replaced another (context refresh, model change) frees the old one's arrays.
+        indexes: dict[int, tuple[int, VectorIndex]] = self.__dict__.setdefault("_vector_indexes", {})
+        cached = indexes.get(space.library_id)
+        if cached is None or cached[0] != space.id:
+            cached = indexes[space.library_id] = (space.id, VectorIndex(space.table, space.dim))
+        index = cached[1]
         index.refresh(self.conn)
         return index.search(query, k)
 

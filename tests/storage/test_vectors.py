@@ -138,3 +138,15 @@ def test_bulk_loading_reads_exactly_what_the_vec0_scan_returns(tmp_path: Path) -
     assert sorted(index.ids.tolist()) == sorted(scanned)
     for chunk_id, code in zip(index.ids.tolist(), index.codes, strict=True):
         assert code.tobytes() == scanned[chunk_id]
+
+
+def test_a_new_space_replaces_the_cached_index_of_its_library(tmp_path: Path) -> None:
+    vectors = _clustered(20, 16)
+    store, space, ids = _space_with(tmp_path, vectors)
+    assert store.nearest_chunks(space, vectors[2], 1)[0][0] == ids[2]
+    newer = store.create_space(space.library_id, "fake", "2", "c", 16, state="building")
+    store.write_vectors(newer, ids, vectors[::-1].copy())
+    assert store.nearest_chunks(newer, vectors[2], 1)[0][0] == ids[-3]
+    cached = store.__dict__["_vector_indexes"]
+    assert list(cached) == [space.library_id]
+    assert cached[space.library_id][0] == newer.id
