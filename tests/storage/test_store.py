@@ -13,6 +13,7 @@ import sqlite_vec
 from desktop_search.records import ChunkSpan
 from desktop_search.storage import Store, open_database
 from desktop_search.storage.migrations import MIGRATIONS, schema_version
+from tests.storage.helpers import add_text
 
 
 def _store(path: Path) -> Store:
@@ -23,19 +24,7 @@ def _library_with_text(store: Store, text: str = "alpha beta gamma. delta epsilo
     library = store.create_library("lib", "fake", [])
     store.add_root(library.id, "/data")
     root = store.roots(library.id)[0]
-    store.store_content(
-        library.id,
-        root.id,
-        "/data/a.txt",
-        10,
-        1,
-        "text",
-        content_hash="h1",
-        text=text,
-        page_starts=None,
-        chunker="c",
-        spans=[ChunkSpan(0, 17, 3), ChunkSpan(18, len(text), 2)],
-    )
+    add_text(store, library.id, "/data/a.txt", text, [ChunkSpan(0, 17, 3), ChunkSpan(18, len(text), 2)], "h1")
     return library.id, root.id
 
 
@@ -126,22 +115,9 @@ def test_preview_context_is_rebuilt_from_neighbouring_chunks_with_true_offsets(t
     store = _store(tmp_path / "index.sqlite3")
     library = store.create_library("lib", "fake", [])
     store.add_root(library.id, "/data")
-    root = store.roots(library.id)[0]
     text = "First part here.\n\nSecond part overlaps. Third part ends it."
     spans = [ChunkSpan(0, 16, 3), ChunkSpan(18, 40, 3), ChunkSpan(34, len(text), 4)]  # a gap, then an overlap
-    store.store_content(
-        library.id,
-        root.id,
-        "/data/a.txt",
-        1,
-        1,
-        "text",
-        content_hash="h",
-        text=text,
-        page_starts=None,
-        chunker="c",
-        spans=spans,
-    )
+    add_text(store, library.id, "/data/a.txt", text, spans, "h")
     middle = store.keyword_chunks(library.id, '"overlaps"', 1)[0][0]
     excerpt, begin = store.chunk_context(middle, 100)  # type: ignore[misc]
     assert begin == 0
@@ -177,19 +153,7 @@ def test_keyword_search_keeps_to_its_library_when_there_are_several(tmp_path: Pa
     assert [c for c, _ in store.keyword_chunks(first, '"shared"', 10)]  # the single-library fast path
     other = store.create_library("other", "fake", [])
     store.add_root(other.id, "/other")
-    store.store_content(
-        other.id,
-        store.roots(other.id)[0].id,
-        "/other/b.txt",
-        1,
-        1,
-        "text",
-        content_hash="h2",
-        text="shared words elsewhere.",
-        page_starts=None,
-        chunker="c",
-        spans=[ChunkSpan(0, 23, 3)],
-    )
+    add_text(store, other.id, "/other/b.txt", "shared words elsewhere.", [ChunkSpan(0, 23, 3)], "h2")
     mine = {store.chunk_infos([c])[c].content_id for c, _ in store.keyword_chunks(first, '"shared"', 10)}
     theirs = {store.chunk_infos([c])[c].content_id for c, _ in store.keyword_chunks(other.id, '"shared"', 10)}
     assert len(mine) == len(theirs) == 1

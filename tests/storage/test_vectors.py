@@ -10,6 +10,7 @@ import pytest
 from desktop_search.records import ChunkSpan, SpaceRecord
 from desktop_search.storage import Store, open_database, vector_index
 from desktop_search.storage.vector_index import quantize
+from tests.storage.helpers import add_text
 
 
 def _clustered(n: int, dim: int, seed: int = 3) -> np.ndarray:
@@ -23,26 +24,13 @@ def _space_with(tmp_path: Path, vectors: np.ndarray) -> tuple[Store, SpaceRecord
     store = Store(open_database(tmp_path / "index.sqlite3"))
     library = store.create_library("lib", "fake", [])
     store.add_root(library.id, "/d")
-    root = store.roots(library.id)[0]
     text = " ".join(f"w{i}" for i in range(len(vectors)))
     spans, pos = [], 0
     for i in range(len(vectors)):
         word = f"w{i}"
         spans.append(ChunkSpan(pos, pos + len(word), 1))
         pos += len(word) + 1
-    store.store_content(
-        library.id,
-        root.id,
-        "/d/a.txt",
-        1,
-        1,
-        "text",
-        content_hash="h",
-        text=text,
-        page_starts=None,
-        chunker="c",
-        spans=spans,
-    )
+    add_text(store, library.id, "/d/a.txt", text, spans, "h")
     space = store.create_space(library.id, "fake", "1", "c", vectors.shape[1])
     ids = [p.chunk_id for p in sorted(store.pending_batch(space.id, len(vectors)), key=lambda p: p.chunk_id)]
     store.write_vectors(space, ids, vectors)
@@ -93,19 +81,8 @@ def test_the_in_memory_index_follows_added_and_deleted_vectors(tmp_path: Path) -
     reader = Store(open_database(tmp_path / "index.sqlite3"))
     assert reader.nearest_chunks(space, vectors[5], 1)[0][0] == ids[5]
     # the writer adds a file with 20 more chunks: the reader's next search sees them
-    store.store_content(
-        space.library_id,
-        store.roots(space.library_id)[0].id,
-        "/d/b.txt",
-        1,
-        1,
-        "text",
-        content_hash="h2",
-        text="x " * 20,
-        page_starts=None,
-        chunker="c",
-        spans=[ChunkSpan(2 * i, 2 * i + 1, 1) for i in range(20)],
-    )
+    spans = [ChunkSpan(2 * i, 2 * i + 1, 1) for i in range(20)]
+    add_text(store, space.library_id, "/d/b.txt", "x " * 20, spans, "h2")
     new = [p.chunk_id for p in sorted(store.pending_batch(space.id, 100), key=lambda p: p.chunk_id)]
     store.write_vectors(space, new, vectors[40:])
     assert reader.nearest_chunks(space, vectors[55], 1)[0][0] == new[15]
