@@ -100,11 +100,16 @@ class ParsedQuery:
         return tuple(w for w in self.words if w not in STOP_WORDS) or self.words
 
     @property
-    def fts(self) -> str:
-        """Any phrase may match (bm25 ranks passages with more of them higher). Empty when nothing to match.
-        Single stop words are left out unless the query has nothing else."""
+    def fts_phrases(self) -> tuple[str, ...]:
+        """One FTS5 phrase expression per phrase. Single stop words are left out unless the query has
+        nothing else."""
         useful = [p for p in self.phrases if len(p) > 1 or fold(p[0]) not in STOP_WORDS] or list(self.phrases)
-        return " OR ".join('"' + " ".join(phrase) + '"' for phrase in useful)
+        return tuple('"' + " ".join(phrase) + '"' for phrase in useful)
+
+    @property
+    def fts(self) -> str:
+        """Any phrase may match (bm25 ranks passages with more of them higher). Empty when nothing to match."""
+        return " OR ".join(self.fts_phrases)
 
 
 def words_of(text: str) -> list[str]:

@@ -73,7 +73,8 @@ class Searcher:
         keyword: Scored = []
         dense: Scored = []
         if options.mode != "dense" and query.fts:
-            keyword = [(c, -bm25) for c, bm25 in self.store.keyword_chunks(library.id, query.fts, options.depth)]
+            found = self.store.keyword_chunks(library.id, query.fts_phrases, options.depth)
+            keyword = [(c, -bm25) for c, bm25 in found]
         space = self.store.active_space(library.id)
         if options.mode != "keyword" and space is not None and query.text.strip():
             from desktop_search.core.context import space_embedder

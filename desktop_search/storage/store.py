@@ -20,6 +20,7 @@ from desktop_search.records import (
     LibraryStatus,
     RootRecord,
 )
+from desktop_search.storage import keyword
 from desktop_search.storage.contexts import ContextStore
 from desktop_search.storage.db import Row, one, rows, storage_error, value
 from desktop_search.storage.spaces import SpaceStore
@@ -307,19 +308,11 @@ class Store(SpaceStore, ContextStore):
 
     # -- search support ---------------------------------------------------------------------
 
-    def keyword_chunks(self, library_id: int, match: str, limit: int) -> list[tuple[int, float]]:
-        """Chunks matching an FTS5 expression, best first, as (chunk id, bm25 score; lower is better)."""
-        if [r[0] for r in self.conn.execute("SELECT id FROM libraries LIMIT 2")] == [library_id]:
-            # The only library (the usual case): FTS5 ranks and cuts at `limit` itself, without joining
-            # every match to its library (p95 at 100k chunks: 17 ms instead of 62 ms).
-            sql = "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
-            params: tuple[object, ...] = (match, limit)
-        else:
-            sql = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f
-                     JOIN chunks ch ON ch.id = f.rowid JOIN contents co ON co.id = ch.content_id
-                     WHERE chunks_fts MATCH ? AND co.library_id = ? ORDER BY score LIMIT ?"""
-            params = (match, library_id, limit)
-        return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql, params)]
+    def keyword_chunks(self, library_id: int, match: str | Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Chunks matching an FTS5 expression, or any of a list of phrase expressions, best first, as
+        (chunk id, bm25 score; lower is better)."""
+        only_library = [r[0] for r in self.conn.execute("SELECT id FROM libraries LIMIT 2")] == [library_id]
+        return keyword.search(self.conn, None if only_library else library_id, match, limit)
 
     def chunk_infos(self, chunk_ids: Sequence[int]) -> dict[int, ChunkInfo]:
         if not chunk_ids:
