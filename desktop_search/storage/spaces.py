@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword 
 
 _SPACE_COLUMNS = "id, library_id, model_id, revision, chunker, context_version, dim, state"
 
-# Vectors are stored as int8 codes (a quarter of float32; recall@10 against exact float search stays
-# ~0.99) and searched in memory by VectorIndex, which sqlite-vec 0.1.9's own top-k is too slow for.
+# Vectors are stored as int8 codes (a quarter of float32) and searched in memory by VectorIndex, which
+# sqlite-vec 0.1.9's own top-k is too slow for. The best candidates are then rescored with two more bits
+# per dimension (vector_residuals), which int8 alone loses among near ties.
 
 
 def vec_table_sql(table: str, dim: int) -> str:
@@ -86,6 +87,7 @@ class SpaceStore:
     def _drop_space(self, space: SpaceRecord) -> None:
         """Inside a write: a space's tables and queue go, its row stays as 'retired'."""
         self.conn.execute(f"DROP TABLE IF EXISTS {space.table}")
+        self.conn.execute("DELETE FROM vector_residuals WHERE space_id = ?", (space.id,))
         self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
         self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
 
@@ -110,12 +112,13 @@ class SpaceStore:
 
     def write_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int], vectors: np.ndarray) -> int:
         """Store vectors of chunks still queued (a chunk deleted meanwhile is skipped); returns how many."""
-        from desktop_search.storage.vector_index import quantize
+        from desktop_search.storage.vector_index import quantize, residuals
 
         stored = 0
         codes = quantize(vectors)
+        rest = residuals(vectors, codes)
         with self.write():
-            for chunk_id, code in zip(chunk_ids, codes, strict=True):
+            for chunk_id, code, residual in zip(chunk_ids, codes, rest, strict=True):
                 if self.conn.execute(
                     "DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ? RETURNING chunk_id",
                     (space.id, chunk_id),
@@ -124,11 +127,15 @@ class SpaceStore:
                         f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, vec_int8(?))",
                         (chunk_id, code.tobytes()),
                     )
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO vector_residuals(chunk_id, space_id, code) VALUES (?, ?, ?)",
+                        (chunk_id, space.id, residual.tobytes()),
+                    )
                     stored += 1
         return stored
 
     def nearest_chunks(self, space: SpaceRecord, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k chunks closest to `query` in a space, as (chunk id, cosine distance of the int8 codes)."""
+        """The k chunks closest to `query` in a space, as (chunk id, cosine distance to the stored vector)."""
         from desktop_search.storage.vector_index import VectorIndex
 
         # One in-memory index per library: a library searches only its active space, so a space that
@@ -139,7 +146,15 @@ class SpaceStore:
             cached = indexes[space.library_id] = (space.id, VectorIndex(space.table, space.dim))
         index = cached[1]
         index.refresh(self.conn)
-        return index.search(query, k)
+        return index.search(query, k, lambda ids: self._residuals(space.id, ids))
+
+    def _residuals(self, space_id: int, chunk_ids: Sequence[int]) -> dict[int, bytes]:
+        marks = ",".join("?" * len(chunk_ids))
+        found = self.conn.execute(
+            f"SELECT chunk_id, code FROM vector_residuals WHERE space_id = ? AND chunk_id IN ({marks})",
+            (space_id, *chunk_ids),
+        )
+        return {int(r[0]): bytes(r[1]) for r in found}
 
     def vector_count(self, space: SpaceRecord) -> int:
         # vec0 keeps a plain rowid table beside its chunks; counting it avoids reading any vector.

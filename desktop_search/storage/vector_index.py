@@ -7,6 +7,7 @@ derived from the codes) in NumPy arrays and refreshes them incrementally as the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 import apsw
@@ -17,6 +18,7 @@ CANDIDATES_MIN = 1_000  # MiniLM on SciFact, real queries: 400 keep recall@10 at
 CANDIDATES_PER_K = 10  # recall@100 0.985 with 800 candidates
 CANDIDATES_PER_VECTORS = 500  # and one candidate per 500 vectors: 2,000 at 1M keep recall@10 near 0.98
 RELOAD_ABOVE = 5_000  # more new vectors than this are read with one scan instead of point lookups
+RESCORED_EXTRA = 40  # candidates rescored with residuals beyond k: at least k more, and at least this many
 BLOCK = 65_536  # rows scored per step, to bound the float32 working copy
 
 
@@ -30,8 +32,38 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _bits(codes: np.ndarray) -> np.ndarray:
-    return np.packbits(codes > 0, axis=1)
+RESIDUAL_LEVELS = 4  # two bits per dimension
+
+
+def residuals(vectors: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """What rounding to the int8 codes left of each vector, as two bits per dimension packed four to a
+    byte: the code's quarter of [-0.5, 0.5) the exact value fell in. At 1M synthetic vectors this lifts
+    recall@10 against exact float search from 0.969 (int8) to 0.991, for a quarter of int8's size."""
+    vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    rest = vectors / peak * 127.0 - codes
+    level = np.clip(np.floor((rest + 0.5) * RESIDUAL_LEVELS), 0, RESIDUAL_LEVELS - 1).astype(np.uint8)
+    level = np.pad(level, ((0, 0), (0, -level.shape[1] % 4)))
+    packed: np.ndarray = (level[:, 0::4] | level[:, 1::4] << 2 | level[:, 2::4] << 4 | level[:, 3::4] << 6).astype(
+        np.uint8
+    )
+    return packed
+
+
+def refined(codes: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Float vectors (on the codes' scale) from int8 codes and their packed residuals."""
+    dim = codes.shape[1]
+    level = np.stack([(packed >> shift) & 3 for shift in (0, 2, 4, 6)], axis=2).reshape(len(packed), -1)[:, :dim]
+    return codes.astype(np.float32) + (level.astype(np.float32) + 0.5) / RESIDUAL_LEVELS - 0.5
+
+
+def _bit_words(signs: np.ndarray) -> np.ndarray:
+    """Sign bits packed into 64-bit words, one column per vector (padding bits are 0 on both sides of a
+    comparison, so they never differ). Column-major, so the Hamming scan runs over contiguous rows."""
+    packed = np.packbits(np.atleast_2d(signs), axis=1)
+    packed = np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8)))
+    return np.ascontiguousarray(packed.view(np.uint64).T)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -51,13 +83,23 @@ class VectorIndex:
         self._clear()
 
     def _clear(self) -> None:
-        dim = self.dim
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.codes = np.zeros((0, dim), dtype=np.int8)
-        self.norms = np.zeros(0, dtype=np.float32)
-        self.bits = np.zeros((0, (dim + 7) // 8), dtype=np.uint8)
+        dim, words = self.dim, (self.dim + 63) // 64
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._codes = np.zeros((0, dim), dtype=np.int8)
+        self._norms = np.zeros(0, dtype=np.float32)
+        self._bits = np.zeros((words, 0), dtype=np.uint64)
+        self.size = 0
         self._seen: tuple[int, int] = (0, 0)  # (count, largest id) of the table when last read
         self._version: tuple[int, int] | None = None  # the database's change counters when last read
+
+    # The arrays grow by half again when full, so following a writer copies each vector about once.
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids[: self.size]
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self._codes[: self.size]
 
     def refresh(self, conn: apsw.Connection) -> None:
         """Read what the table gained since the last look; read it whole after deletions."""
@@ -123,38 +165,77 @@ class VectorIndex:
         self._extend(ids, codes)
 
     def _extend(self, ids: np.ndarray, codes: np.ndarray) -> None:
-        self.ids = np.concatenate([self.ids, ids])
-        self.codes = np.concatenate([self.codes, codes])
-        norms = np.sqrt(np.einsum("ij,ij->i", codes, codes, dtype=np.int32).astype(np.float32))  # no float copy
-        self.norms = np.concatenate([self.norms, norms])
-        self.bits = np.concatenate([self.bits, _bits(codes)])
+        start, end = self.size, self.size + len(ids)
+        if end > len(self._ids):
+            capacity = max(end, len(self._ids) * 3 // 2)
+            self._ids = _grown(self._ids, capacity, start)
+            self._codes = _grown(self._codes, capacity, start)
+            self._norms = _grown(self._norms, capacity, start)
+            self._bits = _grown(self._bits.T, capacity, start).T.copy()
+        self._ids[start:end] = ids
+        self._codes[start:end] = codes
+        self._norms[start:end] = np.sqrt(np.einsum("ij,ij->i", codes, codes, dtype=np.int32))  # no float copy
+        self._bits[:, start:end] = _bit_words(codes > 0)
+        self.size = end
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k nearest vectors as (chunk id, cosine distance between int8 codes)."""
-        if not len(self.ids) or k <= 0:
+    def search(
+        self, query: np.ndarray, k: int, residuals_of: Callable[[list[int]], dict[int, bytes]] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k nearest vectors as (chunk id, cosine distance to the query). With `residuals_of` (chunk ids
+        to their stored residuals), the best candidates by int8 code are rescored with their residuals
+        (vectors without one keep their int8 score)."""
+        if not self.size or k <= 0:
             return []
-        code = quantize(query)
-        q = code[0].astype(np.float32)
+        # The query stays in float: quantising it too would double the rounding error of the scores.
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
         q_norm = float(np.linalg.norm(q)) or 1.0
-        if len(self.ids) <= EXACT_UP_TO:
-            rows = np.arange(len(self.ids))
+        if self.size <= EXACT_UP_TO:
+            rows = np.arange(self.size)
         else:
-            hamming = self._hamming(_bits(code)[0])
-            wanted = max(CANDIDATES_MIN, CANDIDATES_PER_K * k, len(hamming) // CANDIDATES_PER_VECTORS)
-            rows = np.argpartition(hamming, min(len(hamming), wanted) - 1)[:wanted]
+            wanted = max(CANDIDATES_MIN, CANDIDATES_PER_K * k, self.size // CANDIDATES_PER_VECTORS)
+            rows = _smallest(self._hamming(_bit_words(q > 0)[:, 0]), wanted)
         similarity = np.concatenate(
-            [self.codes[rows[i : i + BLOCK]].astype(np.float32) @ q for i in range(0, len(rows), BLOCK)]
+            [self._codes[rows[i : i + BLOCK]].astype(np.float32) @ q for i in range(0, len(rows), BLOCK)]
         )
-        similarity /= np.maximum(self.norms[rows], 1e-9) * q_norm
-        best = _top(similarity, k)
-        return [(int(self.ids[rows[i]]), float(1.0 - similarity[i])) for i in best]
+        similarity /= np.maximum(self._norms[rows], 1e-9) * q_norm
+        best = _top(similarity, k if residuals_of is None else k + max(k, RESCORED_EXTRA))
+        rows, similarity = rows[best], similarity[best]
+        if residuals_of is not None:
+            stored = residuals_of(self._ids[rows].tolist())
+            have = np.array([int(i) in stored for i in self._ids[rows]], dtype=bool)
+            if have.any():
+                packed = np.frombuffer(b"".join(stored[int(i)] for i in self._ids[rows[have]]), dtype=np.uint8)
+                vectors = refined(self._codes[rows[have]], packed.reshape(int(have.sum()), -1))
+                similarity[have] = (vectors @ q) / (np.maximum(np.linalg.norm(vectors, axis=1), 1e-9) * q_norm)
+            order = np.argsort(-similarity, kind="stable")[:k]
+            rows, similarity = rows[order], similarity[order]
+        return [(int(i), float(1.0 - s)) for i, s in zip(self._ids[rows], similarity, strict=True)]
 
-    def _hamming(self, query_bits: np.ndarray) -> np.ndarray:
-        """Differing sign bits between the query and every vector."""
-        data: np.ndarray = self.bits
-        q: np.ndarray = query_bits
-        if data.shape[1] % 8 == 0:  # compare eight bytes at a time
-            data, q = data.view(np.uint64), q.view(np.uint64)
-        return np.concatenate(
-            [np.bitwise_count(data[i : i + BLOCK] ^ q).sum(axis=1, dtype=np.uint16) for i in range(0, len(data), BLOCK)]
-        )
+    def _hamming(self, query_words: np.ndarray) -> np.ndarray:
+        """Differing sign bits between the query and every vector, one 64-bit word of all vectors at a time."""
+        n = self.size
+        distance = np.zeros(n, dtype=np.uint16)
+        word = np.empty(n, dtype=np.uint64)
+        count = np.empty(n, dtype=np.uint8)
+        for j, q in enumerate(query_words):
+            np.bitwise_xor(self._bits[j, :n], q, out=word)
+            np.bitwise_count(word, out=count)
+            distance += count
+        return distance
+
+
+def _grown(array: np.ndarray, capacity: int, used: int) -> np.ndarray:
+    grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+    grown[:used] = array[:used]
+    return grown
+
+
+def _smallest(distance: np.ndarray, wanted: int) -> np.ndarray:
+    """Rows of the `wanted` smallest distances (small integers): a histogram finds the cut, so no sort or
+    partition of every row is needed."""
+    if wanted >= len(distance):
+        return np.arange(len(distance))
+    reach = np.cumsum(np.bincount(distance))
+    cut = int(np.searchsorted(reach, wanted))  # distances below `cut` fill fewer than `wanted` rows
+    below = np.flatnonzero(distance < cut)
+    return np.concatenate([below, np.flatnonzero(distance == cut)[: wanted - len(below)]])

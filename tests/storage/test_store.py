@@ -71,7 +71,7 @@ def test_vectors_are_queued_stored_and_found(tmp_path: Path) -> None:
     assert store.pending_count(space.id) == 0
     nearest = store.nearest_chunks(space, np.array([0, 1, 0, 0], dtype=np.float32), 2)
     assert nearest[0][0] == pending[1].chunk_id
-    assert nearest[0][1] == pytest.approx(0.0, abs=1e-6)
+    assert nearest[0][1] == pytest.approx(0.0, abs=1e-4)  # residuals restore each dimension to 1/1016
 
 
 def test_deleting_the_last_file_drops_its_text_keyword_rows_and_vectors(tmp_path: Path) -> None:

@@ -44,6 +44,38 @@ def test_quantize_uses_the_full_int8_range_per_vector() -> None:
     assert codes[1].tolist() == [0, 0, 0]
 
 
+def test_residuals_restore_each_dimension_to_an_eighth_of_an_int8_step() -> None:
+    vectors = np.random.default_rng(4).standard_normal((50, 37)).astype(np.float32)  # 37: a partial byte
+    codes = quantize(vectors)
+    packed = vector_index.residuals(vectors, codes)
+    assert packed.shape == (50, 10)
+    assert packed.dtype == np.uint8
+    scale = 127.0 / np.abs(vectors).max(axis=1, keepdims=True)
+    error = np.abs(vector_index.refined(codes, packed) - vectors * scale)
+    assert error.max() <= 0.125 + 1e-4
+    assert np.abs(codes - vectors * scale).max() > 0.4  # int8 alone is four times coarser
+
+
+def test_residuals_separate_vectors_that_share_an_int8_code(tmp_path: Path) -> None:
+    near = np.array([[1.0, 0.300, 0.1, 0.0], [1.0, 0.302, 0.1, 0.0]], dtype=np.float32)
+    assert (quantize(near)[0] == quantize(near)[1]).all()
+    store, space, ids = _space_with(tmp_path, near)
+    assert [c for c, _ in store.nearest_chunks(space, near[1], 2)] == [ids[1], ids[0]]
+    assert [c for c, _ in store.nearest_chunks(space, near[0], 2)] == [ids[0], ids[1]]
+    store.conn.execute("DELETE FROM vector_residuals")  # written before residuals: int8 codes alone
+    assert {c for c, _ in store.nearest_chunks(space, near[1], 2)} == set(ids)
+
+
+def test_residuals_go_with_their_chunks_and_spaces(tmp_path: Path) -> None:
+    store, space, ids = _space_with(tmp_path, _clustered(10, 8))
+    assert store.conn.execute("SELECT count(*) FROM vector_residuals").fetchone()[0] == 10
+    store.delete_file(space.library_id, "/d/a.txt")
+    assert store.conn.execute("SELECT count(*) FROM vector_residuals").fetchone()[0] == 0
+    store, space, ids = _space_with(tmp_path / "b", _clustered(10, 8))
+    store.retire_space(space)
+    assert store.conn.execute("SELECT count(*) FROM vector_residuals").fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("prefilter", [False, True])
 def test_nearest_chunks_keep_recall_against_exact_float_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefilter: bool
@@ -98,6 +130,7 @@ def test_float_vector_tables_from_older_versions_are_converted(tmp_path: Path) -
     conn.execute(f"CREATE VIRTUAL TABLE {space.table} USING vec0(chunk_id INTEGER PRIMARY KEY, embedding float[16])")
     for chunk_id, v in zip(ids, vectors, strict=True):
         conn.execute(f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, ?)", (chunk_id, v.tobytes()))
+    conn.execute("DROP TABLE vector_residuals")  # added by migration 6
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     migrated = Store(open_database(tmp_path / "index.sqlite3"))
