@@ -117,6 +117,15 @@ def build(
     return library.id, np.concatenate(all_ids), np.concatenate(all_vecs), text_bytes, vocabulary
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
+
+
 def _percentiles(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -155,6 +164,7 @@ def measure(size: int, dim: int, n_queries: int, cache: Path | None, seed: int =
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
         texts = [f"{vocabulary[a]} {vocabulary[b]}" for a, b in rng.integers(20, 3000, (n_queries, 2))]
         embedder = LookupEmbedder(dict(zip(texts, queries, strict=True)), dim)
+        rss_before = _rss_mb()
         reader = Store(open_database(path))
         searcher = Searcher(reader, lambda _model: embedder)
         library = reader.library_by_name("bench")
@@ -181,6 +191,7 @@ def measure(size: int, dim: int, n_queries: int, cache: Path | None, seed: int =
             found = {c for c, _ in reader.nearest_chunks(space, q, 10)}
             recalls.append(len(exact & found) / 10)
         result["recall_at_10"] = round(float(np.mean(recalls)), 4)
+        result["reader_memory_mb"] = round(_rss_mb() - rss_before, 1)  # the in-memory vectors, mostly
         result["db_bytes_per_chunk"] = round(db_bytes / len(ids), 1)
         result["text_bytes_per_chunk"] = round(text_bytes / len(ids), 1)
         result["index_over_text"] = round(db_bytes / text_bytes, 2)

@@ -134,28 +134,27 @@ class VectorIndex:
 
     def _load_chunks(self, conn: apsw.Connection, expected: int) -> bool:
         """Read every vector straight from vec0's chunk tables (1,024 slots each: a validity bitmap, the
-        rowids, the codes), ~50x faster than its row-by-row scan. False, reading nothing, when the layout
-        is not the one sqlite-vec 0.1.x writes."""
+        rowids, the codes), ~50x faster than its row-by-row scan, into arrays sized once, one chunk at a
+        time. False, reading nothing, when the layout is not the one sqlite-vec 0.1.x writes."""
+        self._reserve(expected)
         try:
-            chunks = conn.execute(
+            for row in conn.execute(
                 f"""SELECT c.size, c.validity, c.rowids, v.vectors FROM {self.table}_chunks c
                     JOIN {self.table}_vector_chunks00 v ON v.rowid = c.chunk_id ORDER BY c.chunk_id"""
-            ).fetchall()
+            ):
+                size, validity, rowids, vectors = cast("tuple[int, bytes, bytes, bytes]", tuple(row))
+                if len(rowids) != 8 * size or len(vectors) != self.dim * size:
+                    break
+                valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[:size].astype(bool)
+                ids = np.frombuffer(rowids, dtype=np.int64)[valid]
+                self._extend(ids, np.frombuffer(vectors, dtype=np.int8).reshape(size, self.dim)[valid])
+            else:
+                if self.size == expected:
+                    return True
         except apsw.SQLError:
-            return False
-        ids, codes = [], []
-        for row in chunks:
-            size, validity, rowids, vectors = cast("tuple[int, bytes, bytes, bytes]", tuple(row))
-            if len(rowids) != 8 * size or len(vectors) != self.dim * size:
-                return False
-            valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[:size].astype(bool)
-            ids.append(np.frombuffer(rowids, dtype=np.int64)[valid])
-            codes.append(np.frombuffer(vectors, dtype=np.int8).reshape(size, self.dim)[valid])
-        if sum(len(i) for i in ids) != expected:
-            return False
-        if ids:
-            self._extend(np.concatenate(ids), np.concatenate(codes))
-        return True
+            pass
+        self._clear()
+        return False
 
     def _append(self, rows: list[tuple[int, bytes]]) -> None:
         if not rows:
@@ -164,14 +163,18 @@ class VectorIndex:
         codes = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int8).reshape(len(rows), self.dim)
         self._extend(ids, codes)
 
+    def _reserve(self, capacity: int) -> None:
+        if capacity > len(self._ids):
+            used = self.size
+            self._ids = _grown(self._ids, capacity, used)
+            self._codes = _grown(self._codes, capacity, used)
+            self._norms = _grown(self._norms, capacity, used)
+            self._bits = _grown(self._bits.T, capacity, used).T.copy()
+
     def _extend(self, ids: np.ndarray, codes: np.ndarray) -> None:
         start, end = self.size, self.size + len(ids)
         if end > len(self._ids):
-            capacity = max(end, len(self._ids) * 3 // 2)
-            self._ids = _grown(self._ids, capacity, start)
-            self._codes = _grown(self._codes, capacity, start)
-            self._norms = _grown(self._norms, capacity, start)
-            self._bits = _grown(self._bits.T, capacity, start).T.copy()
+            self._reserve(max(end, len(self._ids) * 3 // 2))
         self._ids[start:end] = ids
         self._codes[start:end] = codes
         self._norms[start:end] = np.sqrt(np.einsum("ij,ij->i", codes, codes, dtype=np.int32))  # no float copy
