@@ -160,3 +160,13 @@ def test_a_new_space_replaces_the_cached_index_of_its_library(tmp_path: Path) ->
     cached = store.__dict__["_vector_indexes"]
     assert list(cached) == [space.library_id]
     assert cached[space.library_id][0] == newer.id
+
+
+def test_numpy_blas_keeps_to_one_thread_once_vectors_are_searched() -> None:
+    """BLAS threads spinning beside the model's threads made a MiniLM query 4x slower on 2 cores."""
+    from threadpoolctl import threadpool_info
+
+    assert vector_index.EXACT_UP_TO  # the module is imported, and with it the limit
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas
+    assert all(pool["num_threads"] == 1 for pool in blas)
