@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,16 +19,27 @@ class Snippet:
     highlights: tuple[tuple[int, int], ...]  # spans within `text`
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
-    """Fold text, remembering which original character each folded one came from (None: the same index)."""
+    """Fold text, remembering which original character each folded one came from (None: the same index).
+    ASCII runs fold one to one in a single call each; only the other characters are folded one by one."""
     if text.isascii():
         return text.lower(), None  # the common case, and one character stays one character
     out: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
+    done = 0
+    for match in _NON_ASCII.finditer(text):
+        i = match.start()
+        out.append(text[done:i].lower())
+        index.extend(range(done, i))
+        folded = _fold_char(text[i])
         out.append(folded)
         index.extend([i] * len(folded))
+        done = i + 1
+    out.append(text[done:].lower())
+    index.extend(range(done, len(text)))
     return "".join(out), index
 
 
@@ -46,7 +58,14 @@ def find_words(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
     )
     if index is None:
         return [m.span() for m in pattern.finditer(folded)]
-    return [(index[m.start()], index[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+    return [(index[m.start()], _past_marks(text, index[m.end() - 1] + 1)) for m in pattern.finditer(folded)]
+
+
+def _past_marks(text: str, end: int) -> int:
+    """`end` moved past combining marks, which fold to nothing but belong to the letter before them."""
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 def make_snippet(passage: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> Snippet:

@@ -25,6 +25,13 @@ def test_snippet_marks_words_ignoring_case_and_accents() -> None:
     assert mark(snippet) == "Le **Café** de **Zürich** est ouvert."
 
 
+def test_marks_stay_on_the_original_characters_when_folding_changes_lengths() -> None:
+    # "ﬁ" folds to two letters and "e" + a combining accent to one: spans must still point at the original.
+    text = "The ﬁnal Cafe\u0301 menu, then ﬁnal notes on µ-opioid receptors."
+    snippet = make_snippet(text, parse_query("final cafe µ opioid").words)
+    assert mark(snippet) == "The **ﬁnal** **Cafe\u0301** menu, then **ﬁnal** notes on **µ**-**opioid** receptors."
+
+
 def test_long_passages_are_cut_around_the_matches() -> None:
     passage = "filler words " * 60 + "the needle is here " + "more filler " * 60
     snippet = make_snippet(passage, parse_query("needle").words, width=120)
