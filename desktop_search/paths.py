@@ -7,8 +7,9 @@ from pathlib import Path
 
 
 def resources_dir() -> Path:
-    """The `resources/` folder: next to the executable's bundle when frozen, else at the repo root."""
+    """The package's `resources/` folder (icons, the self-test's sample documents): package data in a
+    checkout or an installed wheel, and in the bundle when frozen."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+        return Path(bundle) / "desktop_search" / "resources"
+    return Path(__file__).resolve().parent / "resources"

@@ -1,4 +1,4 @@
-"""Render resources/icons/app.svg into the PNG sizes, .ico and macOS iconset the installers need."""
+"""Render desktop_search/resources/icons/app.svg into the PNG sizes, .ico and macOS iconset the installers need."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
 
 def main() -> int:
     app = QGuiApplication(sys.argv)  # noqa: F841 (Qt needs an application for painting)
-    renderer = QSvgRenderer(str(ROOT / "resources" / "icons" / "app.svg"))
+    renderer = QSvgRenderer(str(ROOT / "desktop_search" / "resources" / "icons" / "app.svg"))
     out = ROOT / "packaging" / "build-icons"
     iconset = out / "desktop-search.iconset"
     iconset.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+from desktop_search.paths import resources_dir
+
+ICON_DIR = resources_dir() / "icons"
 
 _FILE_ICONS = {
     "pdf": ("pdf",),
