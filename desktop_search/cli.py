@@ -163,6 +163,7 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
         "failed": s.failed,
         "skipped": s.skipped,
         "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
+        "partial_files": [{"path": f.path, "note": f.error} for f in s.partial_files],
         "last_indexed": datetime.fromtimestamp(s.last_indexed_at).isoformat() if s.last_indexed_at else None,
         **cli_models.context_json(s),
     }
@@ -184,6 +185,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
             print(line)
         for f in s.failed_files:
             print(f"  failed: {f.path}: {f.error}")
+        for f in s.partial_files:
+            print(f"  partly indexed: {f.path}: {f.error}")
     return 0
 
 

@@ -153,6 +153,8 @@ class LibraryStatus:
     context_files: int | None = None  # distinct files the context was sampled from
     context_staleness: float | None = None  # share of files added, changed or removed since sampling
     rebuilding: bool = False  # a new embedding space (new context or model) is being built
+    # Indexed only in part (a size or page cap), each with the note saying what was left out.
+    partial_files: tuple[FailedFile, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def test_status_json_counts_files_and_chunks(indexed: Path, capsys: pytest.Captu
     assert library["chunks"] >= len(DOCUMENTS)
     assert library["failed"] == 0
     assert library["failed_files"] == []
+    assert library["partial_files"] == []
     assert library["pending"] == 0
 
 

@@ -361,13 +361,15 @@ class Store(SpaceStore, ContextStore):
             "SELECT count(*) FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE co.library_id = ?",
             (library.id,),
         )
-        failed = [
+        noted = [
             FailedFile(*r)
             for r in self.conn.execute(
-                "SELECT path, status, error FROM files WHERE library_id = ? AND status = 'failed' ORDER BY path",
+                """SELECT path, status, error FROM files WHERE library_id = ? AND error IS NOT NULL
+                   AND status IN ('failed', 'indexed') ORDER BY path""",
                 (library.id,),
             )
         ]
+        failed = [f for f in noted if f.status == "failed"]
         active = self.active_space(library.id)
         pending = self.pending_count(active.id) if active else chunks
         return LibraryStatus(
@@ -382,6 +384,7 @@ class Store(SpaceStore, ContextStore):
             skipped=int(counts.get("skipped", 0)),
             failed_files=tuple(failed),
             last_indexed_at=library.last_indexed_at,
+            partial_files=tuple(f for f in noted if f.status == "indexed"),
         )
 
     # -- desktop app support ------------------------------------------------------------------

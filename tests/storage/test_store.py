@@ -158,3 +158,27 @@ def test_keyword_search_keeps_to_its_library_when_there_are_several(tmp_path: Pa
     theirs = {store.chunk_infos([c])[c].content_id for c, _ in store.keyword_chunks(other.id, '"shared"', 10)}
     assert len(mine) == len(theirs) == 1
     assert mine != theirs
+
+
+def test_status_lists_files_indexed_in_part_with_their_note(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, root_id = _library_with_text(store)
+    text = "the start of a very long log."
+    store.store_content(
+        library_id,
+        root_id,
+        "/data/huge.log",
+        30 * 2**20,
+        1,
+        "text",
+        content_hash="h-log",
+        text=text,
+        page_starts=None,
+        chunker="c",
+        spans=[ChunkSpan(0, len(text), 7)],
+        note="indexed the first 8 MB of 30 MB",
+    )
+    status = store.library_status(store.libraries()[0])
+    assert status.files == 2
+    assert status.failed_files == ()
+    assert [(f.path, f.error) for f in status.partial_files] == [("/data/huge.log", "indexed the first 8 MB of 30 MB")]
