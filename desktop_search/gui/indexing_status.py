@@ -60,27 +60,42 @@ def describe(progress: Progress) -> str:
 
 
 class FailedFilesDialog(QDialog):
-    """The files that could not be indexed, with the reason, and a retry."""
+    """The files that could not be indexed, with the reason, and a retry; then those indexed only in part
+    (a size or page limit), with what was left out."""
 
-    def __init__(self, failed: list[tuple[str, FailedFile]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        failed: list[tuple[str, FailedFile]],
+        parent: QWidget | None = None,
+        partial: list[tuple[str, FailedFile]] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Files that could not be indexed")
+        partial = partial or []
+        self.setWindowTitle("Files that could not be indexed" if failed else "Files indexed in part")
         self.resize(760, 360)
         tree = QTreeWidget()
         tree.setHeaderLabels(["File", "Reason", "Library"])
         tree.setRootIsDecorated(False)
-        for library, f in failed:
-            item = QTreeWidgetItem([f.path, f.error, library])
+        for library, f in [*failed, *partial]:
+            reason = f.error if f.status == "failed" else f"Partly indexed: {f.error}"
+            item = QTreeWidgetItem([f.path, reason, library])
             item.setToolTip(0, f.path)
-            item.setToolTip(1, f.error)
+            item.setToolTip(1, reason)
             tree.addTopLevelItem(item)
         tree.resizeColumnToContents(0)
+        tree.resizeColumnToContents(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.retry_button = buttons.addButton("Retry failed files", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.retry_button.setVisible(bool(failed))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("These files are skipped until they change, or until you retry them."))
+        notes = []
+        if failed:
+            notes.append("Failed files are skipped until they change, or until you retry them.")
+        if partial:
+            notes.append("Files indexed in part are searchable up to the limit shown.")
+        layout.addWidget(QLabel("\n".join(notes)))
         layout.addWidget(tree)
         layout.addWidget(buttons)
 
@@ -96,6 +111,7 @@ class IndexingStatus(QWidget):
         super().__init__()
         self.state = "idle"
         self.failed: list[tuple[str, FailedFile]] = []
+        self.partial: list[tuple[str, FailedFile]] = []
         self.label = QLabel("Ready")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setMinimumWidth(120)
@@ -145,9 +161,12 @@ class IndexingStatus(QWidget):
             self.label.setText(f"{files:,} files indexed" if statuses else "Ready")
         self.pause_button.setVisible(bool(statuses))
         self.failed = [(s.name, f) for s in statuses for f in s.failed_files]
-        self.failed_button.setText(f"{len(self.failed)} failed")
-        self.failed_button.setToolTip("Show the files that could not be indexed, and why")
-        self.failed_button.setVisible(bool(self.failed))
+        self.partial = [(s.name, f) for s in statuses for f in s.partial_files]
+        counts = [f"{len(self.failed)} failed"] if self.failed else []
+        counts += [f"{len(self.partial)} partly indexed"] if self.partial else []
+        self.failed_button.setText(" · ".join(counts))
+        self.failed_button.setToolTip("Show the files that could not be indexed, or only in part, and why")
+        self.failed_button.setVisible(bool(counts))
 
     def toggle_pause(self) -> None:
         if self.state == "paused":
@@ -159,6 +178,6 @@ class IndexingStatus(QWidget):
         self.toggle_pause()
 
     def _on_failed_clicked(self) -> None:
-        dialog = FailedFilesDialog(self.failed, self.window())
+        dialog = FailedFilesDialog(self.failed, self.window(), self.partial)
         dialog.accepted.connect(self.retryFailedRequested)
         dialog.open()

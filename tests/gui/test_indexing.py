@@ -217,3 +217,31 @@ def test_failed_files_are_listed_with_reasons_and_can_be_retried(qtbot, make_gui
     assert failure.error in dialog.findChild(QTreeWidget).topLevelItem(0).text(1)
     qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(p.phase == "done" and p.files_done >= 1 for p in runs), timeout=30000)
+
+
+def test_files_indexed_in_part_are_listed_beside_failed_ones(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop_search.gui.indexing_status import IndexingStatus
+    from desktop_search.records import FailedFile
+
+    status = IndexingStatus()
+    qtbot.addWidget(status)
+    status.show()
+    partial = FailedFile("/docs/huge.log", "indexed", "only the first 8 MB indexed")
+    broken = FailedFile("/docs/broken.pdf", "failed", "not a PDF")
+    base = LibraryStatus("lib", "m", ("/docs",), 2, 10, 10, 0, 0, 0, (), None, partial_files=(partial,))
+    status.set_statuses([base])
+    assert status.failed_button.isVisible()
+    assert status.failed_button.text() == "1 partly indexed"
+    dialog = FailedFilesDialog(status.failed, None, status.partial)
+    qtbot.addWidget(dialog)
+    assert dialog.retry_button.isHidden()
+    assert dialog.findChild(QTreeWidget).topLevelItem(0).text(1) == "Partly indexed: only the first 8 MB indexed"
+    status.set_statuses(
+        [LibraryStatus("lib", "m", ("/docs",), 1, 5, 5, 0, 1, 0, (broken,), None, partial_files=(partial,))]
+    )
+    assert status.failed_button.text() == "1 failed · 1 partly indexed"
+    dialog = FailedFilesDialog(status.failed, None, status.partial)
+    qtbot.addWidget(dialog)
+    assert not dialog.retry_button.isHidden()
+    tree = dialog.findChild(QTreeWidget)
+    assert [tree.topLevelItem(i).text(0) for i in range(2)] == ["/docs/broken.pdf", "/docs/huge.log"]
