@@ -112,11 +112,10 @@ class SpaceStore:
 
     def write_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int], vectors: np.ndarray) -> int:
         """Store vectors of chunks still queued (a chunk deleted meanwhile is skipped); returns how many."""
-        from desktop_search.storage.vector_index import quantize, residuals
+        from desktop_search.storage.vector_index import encode
 
         stored = 0
-        codes = quantize(vectors)
-        rest = residuals(vectors, codes)
+        codes, rest = encode(vectors)
         with self.write():
             for chunk_id, code, residual in zip(chunk_ids, codes, rest, strict=True):
                 if self.conn.execute(
