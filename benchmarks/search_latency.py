@@ -126,7 +126,7 @@ def _rss_mb() -> float:
         return 0.0
 
 
-def _percentiles(samples: Sequence[float]) -> dict[str, float]:
+def percentiles(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
@@ -184,7 +184,7 @@ def measure(size: int, dim: int, n_queries: int, cache: Path | None, seed: int =
                 t = time.perf_counter()
                 searcher.search(text, [library], SearchOptions(mode=mode, limit=10))
                 times.append(time.perf_counter() - t)
-            result[mode] = _percentiles(times)
+            result[mode] = percentiles(times)
         recalls = []
         for q in queries:
             exact = set(ids[np.argsort(-(vecs @ q))[:10]].tolist())

@@ -15,9 +15,10 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import time
 from pathlib import Path
+
+from search_latency import percentiles  # this folder is on sys.path when a script here runs
 
 from desktop_search.core.search import SearchOptions
 from desktop_search.services import build_services
@@ -48,9 +49,8 @@ def main() -> int:
         for text in queries:
             t = time.perf_counter()
             searcher.search(text, libraries, SearchOptions(mode=mode, limit=limit))
-            times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
+            times.append(time.perf_counter() - t)
+        return percentiles(times)
 
     report: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
