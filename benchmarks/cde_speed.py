@@ -28,7 +28,7 @@ import torch
 from desktop_search.embed.base import Embedder
 from desktop_search.embed.catalog import CATALOG, bundled_model_dir, get_spec
 from desktop_search.embed.cde import CDEEmbedder
-from desktop_search.embed.cde_model import CDEModel, CDEOptions
+from desktop_search.embed.cde_model import CHECKPOINT_PREFIXES, CDEModel, CDEOptions
 from desktop_search.embed.device import plan_device
 from desktop_search.embed.loader import load_embedder
 from desktop_search.embed.tokenizer import HFTokenizer
@@ -72,13 +72,7 @@ def _random_cde(model_id: str, folder: Path, device: str) -> CDEEmbedder:
 
 def _checkpoint_names(model: CDEModel, kind: str) -> dict[str, torch.Tensor]:
     """Inverse of the loader's key mapping (NomicBERT's q/k/v are fused back into Wqkv)."""
-    names = {
-        "first.": "first_stage_model.embedder.",
-        "second.": "second_stage_model.backbone.",
-        "first_mlp.": "first_stage_model.mlp.",
-        "prompt_projection.": "second_stage_model.prompt_projection.",
-        "output_projection.": "second_stage_model.output_projection.",
-    }
+    names = {f"{name}.": prefix for name, prefix in CHECKPOINT_PREFIXES.items()}
     state = model.state_dict()
     out: dict[str, torch.Tensor] = {}
     nomic = [

@@ -13,6 +13,14 @@ from torch import nn
 from transformers import CONFIG_MAPPING, AutoModel, PretrainedConfig
 
 SOFT_TOKENS = 8  # the soft prompt is 8 learned vectors between the context and the text
+# Each submodule of CDEModel and the prefix of its weights in the published `model.safetensors`.
+CHECKPOINT_PREFIXES = {
+    "first": "first_stage_model.embedder.",
+    "second": "second_stage_model.backbone.",
+    "first_mlp": "first_stage_model.mlp.",
+    "prompt_projection": "second_stage_model.prompt_projection.",
+    "output_projection": "second_stage_model.output_projection.",
+}
 _EPS = 1e-20  # the reference's mean-pooling epsilon
 
 
@@ -110,27 +118,19 @@ class CDEModel(nn.Module):
 
     def load_checkpoint(self, state: dict[str, torch.Tensor]) -> None:
         """Load a CDE `model.safetensors` state dict by its original key names; every key must match."""
-        groups: dict[str, dict[str, torch.Tensor]] = {"first": {}, "second": {}, "rest": {}}
+        parts: dict[str, dict[str, torch.Tensor]] = {name: {} for name in CHECKPOINT_PREFIXES}
+        unknown = []
         for key, tensor in state.items():
-            if key.startswith("first_stage_model.embedder."):
-                groups["first"][key.removeprefix("first_stage_model.embedder.")] = tensor
-            elif key.startswith("second_stage_model.backbone."):
-                groups["second"][key.removeprefix("second_stage_model.backbone.")] = tensor
+            name = next((n for n, prefix in CHECKPOINT_PREFIXES.items() if key.startswith(prefix)), None)
+            if name is None:
+                unknown.append(key)
             else:
-                groups["rest"][key] = tensor
-        self.first.load_state_dict(remap_backbone(groups["first"], self.kind), strict=True)
-        self.second.load_state_dict(remap_backbone(groups["second"], self.kind), strict=True)
-        heads = {
-            "first_stage_model.mlp.": self.first_mlp,
-            "second_stage_model.prompt_projection.": self.prompt_projection,
-            "second_stage_model.output_projection.": self.output_projection,
-        }
-        for prefix, module in heads.items():
-            part = {k.removeprefix(prefix): v for k, v in groups["rest"].items() if k.startswith(prefix)}
-            module.load_state_dict(part, strict=True)
-        unknown = [k for k in groups["rest"] if not any(k.startswith(p) for p in heads)]
+                parts[name][key.removeprefix(CHECKPOINT_PREFIXES[name])] = tensor
         if unknown:
             raise ValueError(f"unexpected keys in the CDE checkpoint: {unknown[:5]}")
+        for name, part in parts.items():
+            weights = remap_backbone(part, self.kind) if name in ("first", "second") else part
+            getattr(self, name).load_state_dict(weights, strict=True)
 
     def first_stage(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Context documents → (n, d) dataset embeddings (mean over every real token, then the MLP)."""

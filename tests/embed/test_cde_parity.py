@@ -82,3 +82,14 @@ def test_the_wrong_options_are_detectably_wrong() -> None:
         out = model.second_stage(t["stage2.input_ids"], t["stage2.attention_mask"], t["stage2.dataset_embeddings"])
     close(out.output, load_file(str(FIXTURES / "v2-noresidual" / "cases.safetensors"))["stage2.expected"])
     assert (out.output - t["stage2.expected"]).abs().max() > 0.1
+
+
+def test_a_checkpoint_with_keys_the_model_lacks_is_refused() -> None:
+    model, _ = load_cde_model(FIXTURES / "v1", VARIANTS["v1"])
+    state = load_file(str(FIXTURES / "v1" / "model.safetensors"))
+    model.load_checkpoint(state)  # the published names load as they are
+    with pytest.raises(ValueError, match="unexpected keys in the CDE checkpoint: \\['vision_tower.weight'\\]"):
+        model.load_checkpoint({**state, "vision_tower.weight": torch.zeros(2)})
+    del state["second_stage_model.output_projection.0.bias"]
+    with pytest.raises(RuntimeError, match="Missing key"):
+        model.load_checkpoint(state)

@@ -11,7 +11,7 @@ import torch
 from safetensors.torch import save_file
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 
-from desktop_search.embed.cde_model import CDEModel, CDEOptions
+from desktop_search.embed.cde_model import CHECKPOINT_PREFIXES, CDEModel, CDEOptions
 
 FIXTURE_CONFIG = Path(__file__).parent.parent / "fixtures" / "cde" / "v2" / "config.json"
 SPECIALS = ["[PAD]", "[CLS]", "[SEP]", "[UNK]", ":"]
@@ -38,13 +38,7 @@ def words_of(texts: Iterable[str]) -> list[str]:
 
 def checkpoint_keys(model: CDEModel) -> dict[str, torch.Tensor]:
     """The model's weights under the original CDE checkpoint names (ModernBERT names need no mapping)."""
-    names = {
-        "first.": "first_stage_model.embedder.",
-        "second.": "second_stage_model.backbone.",
-        "first_mlp.": "first_stage_model.mlp.",
-        "prompt_projection.": "second_stage_model.prompt_projection.",
-        "output_projection.": "second_stage_model.output_projection.",
-    }
+    names = {f"{name}.": prefix for name, prefix in CHECKPOINT_PREFIXES.items()}
     out = {}
     for key, tensor in model.state_dict().items():
         prefix = next(p for p in names if key.startswith(p))
