@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.gui.index_worker import IndexWorker
 from desktop_search.services import Services
+from desktop_search.storage import Store
 
 
 class LibraryCommands:
@@ -29,20 +30,25 @@ class LibraryCommands:
 
     def set_exclusions(self, library: str, exclusions: Sequence[str]) -> None:
         patterns = [p.strip() for p in exclusions if p.strip()]
-
-        def apply(services: Services) -> str:
-            record = services.libraries.get(library)
-            services.store.set_library_exclusions(record.id, patterns)
-            return f"Exclusions of '{library}' saved; the next scan applies them."
-
-        self.worker.run_command(apply)
-        self.worker.index([library])
+        self._change_and_index(
+            library,
+            lambda store, library_id: store.set_library_exclusions(library_id, patterns),
+            f"Exclusions of '{library}' saved; the next scan applies them.",
+        )
 
     def set_model(self, library: str, model_id: str) -> None:
+        self._change_and_index(
+            library,
+            lambda store, library_id: store.set_library_model(library_id, model_id),
+            f"'{library}' now uses {model_id}; its passages are embedded again in the background.",
+        )
+
+    def _change_and_index(self, library: str, change: Callable[[Store, int], None], message: str) -> None:
+        """Change a library's record on the worker, report `message`, then index the library."""
+
         def apply(services: Services) -> str:
-            record = services.libraries.get(library)
-            services.store.set_library_model(record.id, model_id)
-            return f"'{library}' now uses {model_id}; its passages are embedded again in the background."
+            change(services.store, services.libraries.get(library).id)
+            return message
 
         self.worker.run_command(apply)
         self.worker.index([library])

@@ -54,6 +54,19 @@ def test_library_manager_adds_excludes_and_removes_folders(qtbot, make_gui, serv
     qtbot.waitUntil(lambda: manager.folders.count() == 1, timeout=10000)
 
 
+def test_changing_a_librarys_model_records_it_and_reindexes(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    services.libraries.add_folders([str(docs / "work")])
+    index_all(services)
+    session, window = make_gui(services)
+    qtbot.waitUntil(lambda: _status(window) is not None, timeout=5000)
+    messages: list[str] = []
+    session.index_bridge.message.connect(messages.append)
+    session.commands.set_model("default", "cadet-embed-base-v1")  # the fake embedder stands in for any model
+    qtbot.waitUntil(lambda: _status(window).model_id == "cadet-embed-base-v1", timeout=10000)
+    qtbot.waitUntil(lambda: _status(window).pending == 0 and _status(window).files == 2, timeout=10000)
+    assert any("'default' now uses cadet-embed-base-v1" in m for m in messages)
+
+
 def test_model_download_shows_progress_and_can_be_cancelled(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     download = pytest.importorskip("desktop_search.embed.download")
     started = threading.Event()
