@@ -24,6 +24,7 @@ class EmbedderProvider:
     models_dir: Path
     device: str = "auto"
     threads: int = 0
+    backend: str = "auto"
     injected: Embedder | None = None
     _loaded: dict[str, Embedder] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -35,7 +36,9 @@ class EmbedderProvider:
             if model_id not in self._loaded:
                 from desktop_search.embed.loader import load_embedder
 
-                self._loaded[model_id] = load_embedder(model_id, self.models_dir, self.device, self.threads)
+                self._loaded[model_id] = load_embedder(
+                    model_id, self.models_dir, self.device, self.threads, self.backend
+                )
             return self._loaded[model_id]
 
 
@@ -71,5 +74,7 @@ class Services:
 
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     store = Store(open_database(settings.db_path))
-    provider = EmbedderProvider(settings.models_dir, settings.device, settings.threads, injected=embedder)
+    provider = EmbedderProvider(
+        settings.models_dir, settings.device, settings.threads, settings.backend, injected=embedder
+    )
     return Services(settings, store, LibraryService(store, settings.home), provider)

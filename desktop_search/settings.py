@@ -25,6 +25,7 @@ class Settings:
     home: Path
     device: str = "auto"  # "auto", "cpu", "cuda", "mps"
     threads: int = 0  # 0: all cores
+    backend: str = "auto"  # embedding backend (embed/registry.py): "auto" picks the fastest for the device
     max_file_mb: int = 256  # documents above this are skipped; text files above it are read up to max_text_mb
     max_text_mb: int = 8  # text indexed per file at most (a huge log is indexed from its start)
     max_pages: int = 2000  # PDF pages indexed per file at most

@@ -95,6 +95,15 @@ def minilm() -> Embedder:
     return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
 
 
+@pytest.fixture(scope="session")
+def minilm_fp32() -> Embedder:
+    """The real default model on torch (transformers): the reference other backends are compared with."""
+    from desktop_search.embed.catalog import DEFAULT_MODEL
+    from desktop_search.embed.loader import load_embedder
+
+    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu", backend="transformers")
+
+
 def index_all(services: Services) -> list[object]:
     indexer = services.indexer()
     out: list[object] = []

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from desktop_search.embed.base import Embedder
+from desktop_search.embed.base import ContextualEmbedder, Embedder
 from desktop_search.records import ContextRecord, LibraryRecord, SpaceRecord
 from desktop_search.storage import Store
 
@@ -46,7 +46,7 @@ def sample_chunks(candidates: Sequence[tuple[int, str, str]], n: int, seed: int 
     return picked
 
 
-def build_context(store: Store, library: LibraryRecord, embedder: Embedder) -> ContextRecord | None:
+def build_context(store: Store, library: LibraryRecord, embedder: ContextualEmbedder) -> ContextRecord | None:
     """Sample the library, run stage 1 (each distinct chunk once) and store the context; None if empty."""
     candidates = store.context_candidates(library.id)
     chunk_ids = sample_chunks(candidates, embedder.context_size)
@@ -78,7 +78,7 @@ def context_vectors(context: ContextRecord) -> np.ndarray:
 def space_embedder(store: Store, embedder_for: Callable[[str], Embedder], space: SpaceRecord) -> Embedder:
     """The embedder that made a space's vectors: its model, under its context for a contextual model."""
     embedder = embedder_for(space.model_id)
-    if not embedder.contextual:
+    if not isinstance(embedder, ContextualEmbedder):
         return embedder
     context = store.context(space.library_id, space.context_version)
     if context is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop_search.core.context import STALE_THRESHOLD, build_context, space_embedder
-from desktop_search.embed.base import Embedder
+from desktop_search.embed.base import ContextualEmbedder, Embedder
 from desktop_search.records import LibraryRecord, SpaceRecord
 from desktop_search.storage import Store
 
@@ -60,13 +60,13 @@ class SpacePlan:
         building = [b for b in building[-1:] if self._matches(b)]
         if active is not None and self._matches(active):
             self.targets.append(self._target(active))
-        elif not self.embedder.contextual and not building:
+        elif not isinstance(self.embedder, ContextualEmbedder) and not building:
             building = [self._create("active" if active is None else "building")]
         self.targets += [self._target(b) for b in building]
 
     def after_scan(self) -> None:
         """Once the library's chunks are stored: sample a context when a contextual model needs a new one."""
-        if not self.embedder.contextual or any(t.space.state == "building" for t in self.targets):
+        if not isinstance(self.embedder, ContextualEmbedder) or any(t.space.state == "building" for t in self.targets):
             return
         current = next((t.space for t in self.targets if t.space.state == "active"), None)
         if current is not None and not self.refresh:

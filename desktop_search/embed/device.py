@@ -1,11 +1,20 @@
-"""Choosing the device, precision and thread count for inference."""
+"""Choosing the device, precision and thread count for inference; a CPU-only machine is told without torch."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import platform
+import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
+
+DEVICES = ("cpu", "cuda", "mps")
 
 
 @dataclass(frozen=True)
@@ -16,30 +25,81 @@ class DevicePlan:
     token_budget: int
 
 
-def cpu_has_bf16() -> bool:
-    """True when the CPU has native bf16 units; elsewhere bf16 is several times slower than fp32."""
+def cpu_flags() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            flags = f.read()
+            return f.read()
     except OSError:
-        return False
+        return ""
+
+
+def cpu_has_bf16() -> bool:
+    """True when the CPU has native bf16 units; elsewhere bf16 is several times slower than fp32."""
+    flags = cpu_flags()
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
+def cpu_threads(threads: int = 0) -> int:
+    return threads or max(1, os.cpu_count() or 1)
+
+
+def _torch_builds_for_gpu() -> bool:
+    """Whether the installed torch was built for CUDA/ROCm, read from its version file without importing it."""
+    found = importlib.util.find_spec("torch")
+    if found is None or not found.submodule_search_locations:
+        return False
+    version = Path(next(iter(found.submodule_search_locations))) / "version.py"
+    try:
+        text = version.read_text(encoding="utf-8")
+    except OSError:
+        return True  # cannot tell: let torch answer
+    return bool(re.search(r"^(cuda|hip)\b[^=]*=\s*['\"]", text, re.MULTILINE))
+
+
+def _gpu_driver_present() -> bool:
+    """An NVIDIA or AMD GPU driver is loaded (Linux) or installed (Windows); elsewhere assume it may be."""
+    if sys.platform.startswith("linux"):
+        return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/kfd")
+    if sys.platform == "win32":
+        system32 = Path(os.environ.get("SYSTEMROOT", r"C:\Windows")) / "System32"
+        return (system32 / "nvcuda.dll").exists() or (system32 / "amdhip64.dll").exists()
+    return True
+
+
+def accelerator_possible() -> bool:
+    """False when this machine certainly has no CUDA/ROCm/MPS device for torch, decided without importing it.
+
+    Importing torch costs 1-2 s; a CPU-only machine (most laptops) should not pay it to learn it has no GPU.
+    """
+    if sys.platform == "darwin":
+        return platform.machine() == "arm64"
+    return _torch_builds_for_gpu() and _gpu_driver_present()
+
+
+def resolve_device(preference: str = "auto") -> str:
+    """"cpu", "cuda" or "mps": `preference` when it names one, else the best one this machine has."""
+    if preference != "auto":
+        return preference
+    if not accelerator_possible():
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
 def plan_device(preference: str = "auto", threads: int = 0) -> DevicePlan:
-    """CUDA, then Apple MPS, then CPU, unless `preference` names one ("cpu", "cuda", "mps")."""
-    device = preference
-    if preference == "auto":
-        if torch.cuda.is_available():
-            device = "cuda"
-        elif torch.backends.mps.is_available():
-            device = "mps"
-        else:
-            device = "cpu"
-    cpu_threads = threads or max(1, os.cpu_count() or 1)
+    """Precision and batch budget for torch on the device: CUDA, then Apple MPS, then CPU unless `preference`
+    names one ("cpu", "cuda", "mps")."""
+    import torch
+
+    device = resolve_device(preference)
     if device == "cuda":
-        return DevicePlan("cuda", torch.float16, cpu_threads, 65536)
+        return DevicePlan("cuda", torch.float16, cpu_threads(threads), 65536)
     if device == "mps":
-        return DevicePlan("mps", torch.float16, cpu_threads, 16384)
+        return DevicePlan("mps", torch.float16, cpu_threads(threads), 16384)
     dtype = torch.bfloat16 if cpu_has_bf16() else torch.float32
-    return DevicePlan("cpu", dtype, cpu_threads, 8192)
+    return DevicePlan("cpu", dtype, cpu_threads(threads), 8192)

@@ -1,4 +1,4 @@
-"""Loading a catalog model onto the chosen device; torch is imported only when this runs."""
+"""Loading a catalog model: resolve the device, look its backend up in the registry, call its factory."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ from pathlib import Path
 
 from desktop_search.embed.base import Embedder
 from desktop_search.embed.catalog import get_spec, model_dir
+from desktop_search.embed.device import resolve_device
+from desktop_search.embed.registry import AUTO, LoadRequest, choose_backend
 
 
-def load_embedder(model_id: str, models_home: Path, device: str = "auto", threads: int = 0) -> Embedder:
-    """Load a model from this machine only (never the network)."""
+def load_embedder(
+    model_id: str, models_home: Path, device: str = "auto", threads: int = 0, backend: str = AUTO
+) -> Embedder:
+    """Load a model from this machine only (never the network); torch is imported only by backends that use it."""
     spec = get_spec(model_id)
     folder = model_dir(spec, models_home)
-    from desktop_search.embed.device import plan_device  # imports torch
-
-    plan = plan_device(device, threads)
-    if spec.architecture == "bi-encoder":
-        from desktop_search.embed.biencoder import BiEncoder
-
-        return BiEncoder(spec, folder, plan)
-    if spec.contextual:
-        from desktop_search.embed.cde import CDEEmbedder
-
-        return CDEEmbedder(spec, folder, plan)
-    raise NotImplementedError(f"{spec.architecture} models are not supported yet")
+    resolved = resolve_device(device)
+    chosen = choose_backend(spec, resolved, backend)
+    embedder = chosen.factory(LoadRequest(spec, folder, resolved, threads, models_home / "converted" / chosen.name))
+    embedder.backend = chosen.name
+    return embedder

@@ -28,6 +28,7 @@ def tiny_spec(model_id: str = "tiny-cde") -> ModelSpec:
         chunk_overlap=4,
         licence="test",
         architecture="cde-v2",
+        backend="cde",
         query_prefix="search_query: ",
         document_prefix="search_document: ",
     )
