@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import threading
 import time
@@ -11,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_search.embed import download
 from desktop_search.errors import UserError
 from desktop_search.gui.crash import format_exception
 
@@ -23,11 +22,6 @@ class DownloadBridge(QObject):
     cancelled = Signal()
     userError = Signal(str)
     crashed = Signal(str)
-
-
-def downloads_available() -> bool:
-    """Whether this version can download models (desktop_search.embed.download exists)."""
-    return importlib.util.find_spec("desktop_search.embed.download") is not None
 
 
 class DownloadWorker:
@@ -56,8 +50,7 @@ class DownloadWorker:
 
     def _run(self) -> None:
         try:
-            module = importlib.import_module("desktop_search.embed.download")
-            module.download_model(self.model_id, self.models_dir, progress=self._progress, cancel=self.cancel)
+            download.download_model(self.model_id, self.models_dir, progress=self._progress, cancel=self.cancel)
         except UserError as exc:
             if self.cancel.is_set():
                 self.bridge.cancelled.emit()

@@ -7,16 +7,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from desktop_search.core.extract.kinds import FAMILIES, extensions_of
 from desktop_search.core.query import fold, parse_query
 from desktop_search.records import Hit
 
-FILE_TYPES: dict[str, tuple[str, ...]] = {
-    "PDF": (".pdf",),
-    "Office documents": (".docx", ".doc", ".odt", ".rtf", ".pptx", ".odp", ".xlsx", ".ods", ".epub"),
-    "Text and Markdown": (".txt", ".text", ".md", ".markdown", ".rst", ".log"),
-    "Web pages": (".html", ".htm", ".xhtml"),
-    "Source code": (".py", ".js", ".ts", ".c", ".h", ".cpp", ".java", ".go", ".rs", ".rb", ".sh"),
-}
+# label shown in the type filter -> the extensions of that family of kinds
+FILE_TYPES: dict[str, tuple[str, ...]] = {family.label: extensions_of(family.name) for family in FAMILIES}
 
 DATES: dict[str, float | None] = {
     "Any time": None,

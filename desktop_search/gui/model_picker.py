@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPus
 
 from desktop_search.embed.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, model_dir
 from desktop_search.errors import ModelNotAvailable
-from desktop_search.gui.download_worker import DownloadBridge, DownloadWorker, downloads_available
+from desktop_search.gui.download_worker import DownloadBridge, DownloadWorker
 
 
 def model_ready(spec: ModelSpec, models_dir: Path) -> bool:
@@ -82,11 +82,9 @@ class ModelPicker(QWidget):
         downloading = self.worker is not None
         self.download_button.setVisible(not ready)
         self.download_button.setText("Cancel" if downloading else "Download")
-        self.download_button.setEnabled(downloads_available() or downloading)
+        self.download_button.setEnabled(True)
         if ready:
             self.note.setText("Ready: runs on this machine, nothing is sent anywhere.")
-        elif not downloads_available():
-            self.note.setText("Downloading models is not available in this version; use the offline default.")
         else:
             size = CATALOG[self.model_id()].size_mb
             self.note.setText(f"Downloads {size:,} MB once from Hugging Face, then works offline.")

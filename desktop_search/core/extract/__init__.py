@@ -1,13 +1,13 @@
-"""Text extraction: detect a file's type by extension and content, then run that format's extractor."""
+"""Text extraction: detect a file's kind by extension and content (kinds.py), then run that kind's extractor."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_search.core.extract.sniff import TEXT_KINDS, binary_reason, detect_kind
+from desktop_search.core.extract.kinds import BY_NAME, TEXT_KINDS
+from desktop_search.core.extract.sniff import binary_reason, detect_kind
 
 __all__ = [
     "Extract",
@@ -54,35 +54,13 @@ class ExtractLimits:
     max_unzipped_bytes: int = 256 * MB  # Office/ODF/EPUB: total decompressed size (zip bombs)
 
 
-# (bytes read, path, limits, whether the bytes are only the first part of a text file) -> text
 def size_text(n: int) -> str:
     """A byte count for people: "8 MB", "64 KB"."""
     return f"{n // MB} MB" if n >= MB else f"{max(1, n // 1024)} KB"
 
 
+# (bytes read, path, limits, whether the bytes are only the first part of a text file) -> text
 Extract = Callable[[bytes, Path, ExtractLimits, bool], Extracted]
-
-# kind -> "module:function"; imported on first use so that a worker only loads what it needs.
-_EXTRACTORS = {
-    "pdf": "pdf:extract_pdf",
-    "docx": "ooxml:extract_docx",
-    "pptx": "ooxml:extract_pptx",
-    "xlsx": "ooxml:extract_xlsx",
-    "odt": "odf:extract_odf",
-    "ods": "odf:extract_odf",
-    "odp": "odf:extract_odf",
-    "epub": "epub:extract_epub",
-    "html": "html:extract_html",
-    "rtf": "rtf:extract_rtf",
-}
-
-
-def _extractor(kind: str) -> Callable[[bytes, ExtractLimits], Extracted]:
-    module, _, name = _EXTRACTORS[kind].partition(":")
-    func: Callable[[bytes, ExtractLimits], Extracted] = getattr(
-        importlib.import_module(f"desktop_search.core.extract.{module}"), name
-    )
-    return func
 
 
 def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, truncated: bool = False) -> Extracted:
@@ -94,7 +72,8 @@ def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, 
     kind = detect_kind(path, data[:8192])
     if kind is None:
         raise ExtractionFailed("skipped", binary_reason(data[:16]))
-    if kind in TEXT_KINDS:
+    extractor = BY_NAME[kind].extract
+    if extractor is None:
         from desktop_search.core.extract.text import extract_text
 
         note = f"only the first {size_text(limits.max_text_bytes)} indexed" if truncated else ""
@@ -102,7 +81,7 @@ def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, 
     if not data.strip():
         raise ExtractionFailed("failed", "empty file", kind)
     try:
-        extracted = _extractor(kind)(data, limits)
+        extracted = extractor(data, limits)
     except ExtractionFailed as exc:
         exc.kind = exc.kind or kind
         raise

@@ -1,121 +1,10 @@
-"""Content sniffing: the document type from the extension, confirmed or overruled by the first bytes."""
+"""Content sniffing: the kind from the extension (kinds.py), confirmed or overruled by the first bytes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-CODE_EXTENSIONS = frozenset(
-    [
-        ".py",
-        ".pyi",
-        ".js",
-        ".mjs",
-        ".cjs",
-        ".ts",
-        ".tsx",
-        ".jsx",
-        ".java",
-        ".kt",
-        ".kts",
-        ".scala",
-        ".groovy",
-        ".c",
-        ".h",
-        ".cc",
-        ".cpp",
-        ".cxx",
-        ".hh",
-        ".hpp",
-        ".cs",
-        ".go",
-        ".rs",
-        ".rb",
-        ".php",
-        ".swift",
-        ".m",
-        ".mm",
-        ".sh",
-        ".bash",
-        ".zsh",
-        ".fish",
-        ".ps1",
-        ".bat",
-        ".cmd",
-        ".sql",
-        ".r",
-        ".lua",
-        ".pl",
-        ".pm",
-        ".hs",
-        ".ml",
-        ".mli",
-        ".ex",
-        ".exs",
-        ".erl",
-        ".clj",
-        ".dart",
-        ".jl",
-        ".vue",
-        ".svelte",
-        ".css",
-        ".scss",
-        ".sass",
-        ".less",
-        ".el",
-        ".vim",
-        ".f90",
-        ".zig",
-        ".nim",
-        ".proto",
-        ".gradle",
-        ".cmake",
-        ".mk",
-        ".dockerfile",
-    ]
-)
-
-TEXT_EXTENSIONS = {
-    ".txt": "text",
-    ".text": "text",
-    ".log": "text",
-    ".ini": "text",
-    ".cfg": "text",
-    ".conf": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".rst": "rst",
-    ".tex": "latex",
-    ".bib": "latex",
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".json": "json",
-    ".jsonl": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".xml": "xml",
-    ".svg": "xml",
-} | {ext: "code" for ext in CODE_EXTENSIONS}
-
-TEXT_KINDS = frozenset(TEXT_EXTENSIONS.values()) | {"text"}
-
-ZIP_EXTENSIONS = {
-    ".docx": "docx",
-    ".docm": "docx",
-    ".dotx": "docx",
-    ".pptx": "pptx",
-    ".pptm": "pptx",
-    ".ppsx": "pptx",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".odt": "odt",
-    ".ott": "odt",
-    ".ods": "ods",
-    ".odp": "odp",
-    ".epub": "epub",
-}
-
-DOCUMENT_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".rtf": "rtf"} | ZIP_EXTENSIONS
+from desktop_search.core.extract.kinds import BY_EXTENSION, KINDS
 
 # Formats we recognise and deliberately do not index, so the reason a person sees is specific.
 _BINARY_MAGIC = (
@@ -169,28 +58,28 @@ def binary_reason(head: bytes) -> str:
     return "not a document (binary content)"
 
 
-def _looks_like_html(head: bytes) -> bool:
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:256].lower()
-    return start.startswith((b"<!doctype html", b"<html"))
+_OLE = b"\xd0\xcf\x11\xe0"
+_BY_MAGIC = tuple(kind for kind in KINDS if kind.magic)
+_BY_SNIFF = tuple(kind for kind in KINDS if kind.sniff)
 
 
 def detect_kind(path: Path, head: bytes) -> str | None:
-    """The document type from the extension, confirmed by the first bytes; None when not a document."""
-    suffix = path.suffix.lower()
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith(b"{\\rtf"):
-        return "rtf"
-    if suffix in DOCUMENT_EXTENSIONS:
+    """The kind's name from the extension, confirmed by the first bytes; None when not a document."""
+    for kind in _BY_MAGIC:
+        if any(magic.matches(head) for magic in kind.magic):
+            return kind.name
+    named = BY_EXTENSION.get(path.suffix.lower())
+    if named is not None and not named.is_text:
         # A broken file with a document extension is that document, and fails with a reason.
-        if head.startswith(b"\xd0\xcf\x11\xe0") and suffix in ZIP_EXTENSIONS:
+        if named.zip_package and head.startswith(_OLE):
             return None
-        return DOCUMENT_EXTENSIONS[suffix]
+        return named.name
     # Short magics ("MZ") also begin ordinary words, so only long ones are trusted without NUL bytes.
     if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC if len(magic) >= 4) or looks_binary(head):
         return None
-    if suffix in TEXT_EXTENSIONS:
-        return TEXT_EXTENSIONS[suffix]
-    if _looks_like_html(head):
-        return "html"
+    if named is not None:
+        return named.name
+    for kind in _BY_SNIFF:
+        if kind.sniff is not None and kind.sniff(head):
+            return kind.name
     return "text"
