@@ -73,6 +73,7 @@ def run_gui(services: Services, options: GuiOptions) -> int:
         window.search.setText(options.query)
         window.run_search()
     app.aboutToQuit.connect(session.shutdown)
+    session.quitRequested.connect(app.quit)  # with a tray icon, closing the last window does not end the app
     code = app.exec()
     code = shooter.code if shooter is not None else code
     if not session.shutdown():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,8 +40,6 @@ Keys = QKeySequence | QKeySequence.StandardKey | str
 
 
 class MainWindow(QMainWindow):
-    closedToTray = Signal()
-
     def __init__(self, session: Session, opener: Opener) -> None:
         super().__init__()
         self.session = session
@@ -330,14 +328,16 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------------
 
     def quit(self) -> None:
+        """File ▸ Quit, Ctrl+Q and the tray's Quit end the app; the close button only hides it to the tray."""
         self.quitting = True
         self.close()
+        self.session.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.quitting and self.session.keeps_running_in_tray():
             event.ignore()
             self.hide()
-            self.closedToTray.emit()
+            self.session.closed_to_tray()
             return
         event.accept()
         self.session.shutdown()

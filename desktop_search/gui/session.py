@@ -8,7 +8,7 @@ import threading
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from desktop_search.gui.autostart import set_start_at_login
@@ -45,6 +45,8 @@ def thread_stacks() -> str:
 class Session(QObject):
     """Owns the worker threads; the window and dialogs talk to them only through it and the bridges."""
 
+    quitRequested = Signal()  # the app should end (File ▸ Quit, Ctrl+Q, the tray's Quit); run_gui quits on it
+
     def __init__(self, services: Services, crash: CrashReporter) -> None:
         super().__init__()
         self.services = services
@@ -62,6 +64,7 @@ class Session(QObject):
         self.statuses: list[LibraryStatus] = []
         self.stopped = False
         self.all_stopped = False
+        self.told_about_tray = False
         self.index_bridge.crashed.connect(crash.report)
         self.search_bridge.crashed.connect(crash.report)
         self.index_bridge.progress.connect(self._on_progress)
@@ -95,6 +98,11 @@ class Session(QObject):
             log.error("where the threads are:\n%s", thread_stacks())
         return self.all_stopped
 
+    def quit(self) -> None:
+        """End the app, tray or not: stop the threads (the window is hidden at once), then leave the event loop."""
+        self.shutdown()
+        self.quitRequested.emit()
+
     # -- tray ---------------------------------------------------------------------------------
 
     def apply_tray_setting(self) -> None:
@@ -114,6 +122,17 @@ class Session(QObject):
 
     def keeps_running_in_tray(self) -> bool:
         return self.tray is not None and self.tray.isVisible() and self.settings.close_to_tray
+
+    def closed_to_tray(self) -> None:
+        """The window was closed, not quit: say once where the app went and how to end it."""
+        if self.tray is not None and not self.told_about_tray:
+            self.told_about_tray = True
+            self.tray.showMessage(
+                "Desktop Search is still running",
+                "It keeps your folders indexed from the tray. Choose Quit in the tray menu to end it.",
+                QSystemTrayIcon.MessageIcon.Information,
+                6000,
+            )
 
     def _on_progress(self, progress: Progress) -> None:
         if self.tray is not None:

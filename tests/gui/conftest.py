@@ -14,6 +14,7 @@ from desktop_search.gui.app import build_window  # noqa: E402
 from desktop_search.gui.main_window import MainWindow  # noqa: E402
 from desktop_search.gui.session import Session  # noqa: E402
 from desktop_search.services import Services  # noqa: E402
+from tests.gui.xdesktop import x_desktop  # noqa: E402, F401 - Xvfb + openbox + trayer for scenario tests
 
 
 class RecordingOpener:
