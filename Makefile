@@ -27,13 +27,15 @@ test: $(VENV)/.dev-installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check desktop_search tests benchmarks
 	$(BIN)/mypy desktop_search
+	$(BIN)/lint-imports
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks
 	$(BIN)/ruff format --check desktop_search tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy desktop_search
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

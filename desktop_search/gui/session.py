@@ -6,15 +6,16 @@ import logging
 import sys
 import threading
 import traceback
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from desktop_search.gui.autostart import set_start_at_login
 from desktop_search.gui.crash import CrashReporter
+from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.index_worker import IndexBridge, IndexWorker
-from desktop_search.gui.indexing_status import describe
+from desktop_search.gui.indexing_status import IndexingStatus, describe
 from desktop_search.gui.library_commands import LibraryCommands
 from desktop_search.gui.library_manager import LibraryManager
 from desktop_search.gui.search_worker import SearchBridge, SearchWorker
@@ -22,9 +23,6 @@ from desktop_search.gui.settings_dialog import SettingsDialog
 from desktop_search.gui.tray import Tray
 from desktop_search.records import LibraryRecord, LibraryStatus, Progress
 from desktop_search.services import Services
-
-if TYPE_CHECKING:
-    from desktop_search.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +40,18 @@ def thread_stacks() -> str:
     return "\n".join(out)
 
 
+class Window(Protocol):
+    """What the session asks of its main window (gui/main_window.py), which in turn holds the session."""
+
+    empty: EmptyState
+    indexing: IndexingStatus
+
+    def hide(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def quit(self) -> None: ...
+    def show_error(self, message: str) -> None: ...
+
+
 class Session(QObject):
     """Owns the worker threads; the window and dialogs talk to them only through it and the bridges."""
 
@@ -57,7 +67,7 @@ class Session(QObject):
         self.index_worker = IndexWorker(services, self.index_bridge)
         self.search_worker = SearchWorker(services.searcher, self.search_bridge)
         self.commands = LibraryCommands(self.index_worker)
-        self.window: MainWindow | None = None
+        self.window: Window | None = None
         self.tray: Tray | None = None
         self.library_manager: LibraryManager | None = None
         self.records: list[LibraryRecord] = []

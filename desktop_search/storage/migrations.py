@@ -14,7 +14,6 @@ def _int8_vector_tables(conn: apsw.Connection) -> None:
     every vector: searches now run on int8 codes in memory (storage/vector_index.py)."""
     import numpy as np
 
-    from desktop_search.storage.spaces import vec_table_sql
     from desktop_search.storage.vector_index import quantize
 
     tables = conn.execute(
@@ -28,7 +27,8 @@ def _int8_vector_tables(conn: apsw.Connection) -> None:
         kind, dim = found.group(1), int(found.group(2))
         kept = conn.execute(f"SELECT chunk_id, embedding FROM {name}").fetchall()
         conn.execute(f"DROP TABLE {name}")
-        conn.execute(vec_table_sql(name, dim))
+        # Frozen as written for schema 5, whatever the current code creates for a new space.
+        conn.execute(f"CREATE VIRTUAL TABLE {name} USING vec0(chunk_id INTEGER PRIMARY KEY, embedding int8[{dim}])")
         for chunk_id, blob in kept:
             raw = bytes(blob)  # type: ignore[arg-type]
             code = quantize(np.frombuffer(raw, dtype=np.float32))[0].tobytes() if kind == "float" else raw
