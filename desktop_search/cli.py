@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -217,6 +218,7 @@ def cmd_gui(services: Services, args: argparse.Namespace) -> int:
     return run_gui(services, options)
 
 
+READ_ONLY_COMMANDS = {"search", "status"}  # these open the index read-only, so a read-only data folder works
 COMMANDS = {
     "add": cmd_add,
     "index": cmd_index,
@@ -244,11 +246,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test(settings.device)
     try:
-        services = build_services(settings)
+        services = build_services(settings, readonly=args.command in READ_ONLY_COMMANDS)
         try:
-            return COMMANDS[args.command or "gui"](services, args)
+            code = COMMANDS[args.command or "gui"](services, args)
+            sys.stdout.flush()  # a closed pipe shows here rather than in the interpreter's last flush
+            return code
         finally:
             services.close()
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `search --json | head`: the reader has what it wanted
+        # Later writes (the final flush at exit) would fail again: send them nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a command killed by SIGPIPE, which is what a shell reports for other tools

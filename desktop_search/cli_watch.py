@@ -38,13 +38,19 @@ def _flag(services: Services) -> Path:
 
 
 def cmd_pause(services: Services, args: argparse.Namespace) -> int:
-    _flag(services).touch()
+    try:
+        _flag(services).touch()
+    except OSError as exc:
+        raise UserError(f"Cannot pause: cannot write {_flag(services)}: {exc.strerror or exc}.") from exc
     print("Paused: indexing waits until `desktop-search resume`. Searching still works.")
     return 0
 
 
 def cmd_resume(services: Services, args: argparse.Namespace) -> int:
-    _flag(services).unlink(missing_ok=True)
+    try:
+        _flag(services).unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"Cannot resume: cannot remove {_flag(services)}: {exc.strerror or exc}.") from exc
     print("Resumed.")
     return 0
 

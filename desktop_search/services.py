@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from desktop_search.core.libraries import LibraryService
 from desktop_search.core.search import Searcher
 from desktop_search.settings import Settings
-from desktop_search.storage import Store, open_database
+from desktop_search.storage import Store, open_database, open_reader
 
 if TYPE_CHECKING:  # indexing (workers, extractors, numpy) loads only when something is indexed
     from desktop_search.core.indexer import Indexer
@@ -66,14 +66,15 @@ class Services:
 
     def searcher(self) -> Searcher:
         """A searcher with its own connection, safe to use from another thread while indexing runs."""
-        return Searcher(Store(open_database(self.settings.db_path)), self.embedders)
+        return Searcher(Store(open_reader(self.settings.db_path)), self.embedders)
 
     def close(self) -> None:
         self.store.conn.close()
 
 
-def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
-    store = Store(open_database(settings.db_path))
+def build_services(settings: Settings, embedder: Embedder | None = None, *, readonly: bool = False) -> Services:
+    """`readonly`: for commands that only read (search, status), which then work on a read-only data folder."""
+    store = Store(open_reader(settings.db_path) if readonly else open_database(settings.db_path))
     provider = EmbedderProvider(
         settings.models_dir, settings.device, settings.threads, settings.backend, injected=embedder
     )

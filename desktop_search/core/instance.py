@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import IO
 
 from desktop_search.errors import AlreadyRunning
+from desktop_search.storage.db import read_only_error
 
 LOCK_NAME = "writer.lock"
 
@@ -41,8 +42,11 @@ class WriterLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise AlreadyRunning saying which process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        f = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for as long as we write
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            f = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for as long as we write
+        except OSError as exc:  # a read-only folder or disk: nothing can be indexed into it
+            raise read_only_error(f"Cannot index into {self.path.parent}: {exc.strerror or exc}.") from exc
         if not _try_lock(f):
             f.seek(0)
             pid = f.read().strip() or "unknown"
