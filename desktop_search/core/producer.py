@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from desktop_search.core.chunking import chunk_text
 from desktop_search.core.extract import MB, TEXT_KINDS, Extract, Extracted, ExtractLimits, detect_kind
+from desktop_search.core.extract.opening import NotRegularFile, open_regular
 from desktop_search.core.extract.sniff import binary_reason
 from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool
 from desktop_search.core.scanner import ScannedFile
@@ -104,7 +105,7 @@ def hash_file(path: str, limits: IndexLimits) -> Hashed:
     head is unchanged keeps its chunks. Documents over the size cap are not hashed at all.
     """
     digest = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         head = f.read(_HEAD)
         kind = detect_kind(Path(path), head)
         size = f.seek(0, 2)
@@ -180,6 +181,8 @@ class Producer:
         t0 = time.perf_counter()
         try:
             hashed = hash_file(item.path, self.limits)
+        except NotRegularFile as exc:  # a named pipe, socket or device: never opened, never waited on
+            return Failed(item, "skipped", exc.reason)
         except OSError as exc:
             return Failed(item, "failed", _read_error(exc), retry=isinstance(exc, FileNotFoundError))
         finally:

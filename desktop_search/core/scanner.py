@@ -5,11 +5,11 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_search.core.extract.opening import special_kind
 from desktop_search.records import RootRecord
 
 DEFAULT_EXCLUSIONS = (
@@ -126,7 +126,8 @@ def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
         if not os.path.islink(path) and exc.errno != errno.ENOENT:
             result.errors.append((printable(path), exc.strerror or str(exc)))
         return  # a dangling symlink is not a document; a file deleted meanwhile is simply gone
-    if stat.S_ISREG(st.st_mode):
+    # Named pipes, sockets and devices are listed too, so that indexing records why they are skipped.
+    if special_kind(st.st_mode) != "folder":
         result.files.setdefault(path, ScannedFile(path, root.id, st.st_size, st.st_mtime_ns))
 
 

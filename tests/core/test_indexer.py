@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_search.core import producer
+from desktop_search.core.extract.opening import open_regular
 from desktop_search.core.search import SearchOptions
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.records import Progress
@@ -93,12 +94,12 @@ def test_bad_files_are_reported_and_good_ones_still_indexed(
     secret = docs / "secret.txt"
     secret.write_text("classified", encoding="utf-8")
 
-    def denying_open(path: str, *args: object, **kwargs: object) -> object:
+    def denying_open(path: str) -> object:
         if Path(path).name == "secret.txt":  # the tests run as root, where chmod cannot deny a read
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)  # type: ignore[call-overload]
+        return open_regular(path)
 
-    monkeypatch.setattr(producer, "open", denying_open, raising=False)
+    monkeypatch.setattr(producer, "open_regular", denying_open)
     services.libraries.add_folders([str(docs)])
     index_all(services)
     status = services.libraries.status()[0]

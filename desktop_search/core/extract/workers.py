@@ -27,6 +27,7 @@ from desktop_search.core.extract import (
     detect_kind,
     extract_bytes,
 )
+from desktop_search.core.extract.opening import NotRegularFile, open_regular
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ Outcome = Extracted | Failure
 
 def read_for_extraction(job: Job, limits: ExtractLimits) -> tuple[bytes, bool]:
     """The file's bytes (text files only up to the text cap) and whether they were cut short."""
-    with open(job.path, "rb") as f:
+    with open_regular(job.path) as f:
         st = os.fstat(f.fileno())
         if (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns):
             raise ExtractionFailed("failed", CHANGED)
@@ -93,6 +94,8 @@ def run_job(job: Job, limits: ExtractLimits, extract: Extract, memory_mb: int) -
         return Failure(exc.status, exc.reason, exc.kind, exc.reason == CHANGED)
     except FileNotFoundError:
         return Failure("failed", "disappeared while being indexed", retry=True)
+    except NotRegularFile as exc:  # replaced by a named pipe or the like since it was scanned
+        return Failure("skipped", exc.reason)
     except MemoryError:
         return Failure("failed", f"ran out of memory (limit {memory_mb} MB)")
     except OSError as exc:
