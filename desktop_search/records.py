@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+FileStatus = Literal["indexed", "failed", "skipped"]  # files.status; "failed" and "skipped" keep a reason
+NoText = Literal["failed", "skipped"]  # why a file has no text: broken or unreadable, or not a document
+SpaceState = Literal["building", "active", "retired"]  # spaces.state (CHECK constraint in migration 1)
+Phase = Literal["scan", "index", "done", "watch", "paused"]  # Progress.phase
 
 
 @dataclass(frozen=True)
@@ -30,14 +36,14 @@ class FileState:
     path: str
     size: int
     mtime_ns: int
-    status: str
+    status: FileStatus
     content_hash: str | None
 
 
 @dataclass(frozen=True)
 class FailedFile:
     path: str
-    status: str
+    status: FileStatus
     error: str
 
 
@@ -52,7 +58,7 @@ class SpaceRecord:
     chunker: str
     context_version: int
     dim: int
-    state: str
+    state: SpaceState
 
     @property
     def table(self) -> str:
@@ -162,7 +168,7 @@ class Progress:
     """Indexing progress for one library, reported between units of work."""
 
     library: str
-    phase: str  # "scan", "index", "done"
+    phase: Phase
     files_done: int = 0
     files_total: int = 0
     chunks_done: int = 0

@@ -18,7 +18,7 @@ from desktop_search.core.extract.sniff import binary_reason
 from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool
 from desktop_search.core.scanner import ScannedFile
 from desktop_search.embed.base import Embedder
-from desktop_search.records import ChunkSpan
+from desktop_search.records import ChunkSpan, NoText
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class Known:
 @dataclass(frozen=True)
 class Failed:
     file: ScannedFile
-    status: str
+    status: NoText
     reason: str
     kind: str | None = None
     retry: bool = False  # store an impossible mtime, so that the next run looks at the file again

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from desktop_search.core.context import STALE_THRESHOLD, build_context, space_embedder
 from desktop_search.embed.base import ContextualEmbedder, Embedder
-from desktop_search.records import LibraryRecord, SpaceRecord
+from desktop_search.records import LibraryRecord, SpaceRecord, SpaceState
 from desktop_search.storage import Store
 
 EmbedBatch = Callable[[Embedder, SpaceRecord], int]
@@ -46,7 +46,7 @@ class SpacePlan:
     def _target(self, space: SpaceRecord) -> _Target:
         return _Target(space, space_embedder(self.store, self.embedder_for, space))
 
-    def _create(self, state: str, context_version: int = 0) -> SpaceRecord:
+    def _create(self, state: SpaceState, context_version: int = 0) -> SpaceRecord:
         e = self.embedder
         return self.store.create_space(
             self.library.id, e.model_id, e.revision, e.chunker_key, e.dim, context_version=context_version, state=state
@@ -76,7 +76,7 @@ class SpacePlan:
         record = build_context(self.store, self.library, self.embedder)
         if record is None:
             return  # nothing indexed yet: no context to sample
-        state = "active" if self.store.active_space(self.library.id) is None else "building"
+        state: SpaceState = "active" if self.store.active_space(self.library.id) is None else "building"
         self.targets.append(self._target(self._create(state, record.version)))
 
     def pending(self) -> int:

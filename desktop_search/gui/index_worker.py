@@ -9,7 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +20,8 @@ from desktop_search.services import Services
 
 log = logging.getLogger(__name__)
 
+IndexState = Literal["indexing", "paused", "idle"]  # what IndexBridge.state says, shown by the window and tray
+
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress signals a second
 
 
@@ -27,7 +29,7 @@ class IndexBridge(QObject):
     """Signals from the indexing thread; they arrive queued on the GUI thread."""
 
     progress = Signal(object)  # Progress
-    state = Signal(str)  # "indexing", "paused", "idle"
+    state = Signal(str)  # an IndexState
     librariesChanged = Signal()
     message = Signal(str)
     userError = Signal(str)
@@ -64,7 +66,7 @@ class IndexWorker:
         self._live_index: Any = None  # the LiveIndex running now, to stop it from the GUI thread
         self._paused = False
         self._stopping = False
-        self._state = ""
+        self._state: IndexState | None = None
         self._last_emit = 0.0
         self._writer_lock: Any = None
         self._thread = threading.Thread(target=self._run, name="desktop-search-index", daemon=True)
@@ -239,7 +241,7 @@ class IndexWorker:
             self._set_state("idle")
             self.bridge.librariesChanged.emit()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: IndexState) -> None:
         if state != self._state:
             self._state = state
             self.bridge.state.emit(state)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_search.gui.index_worker import IndexState
 from desktop_search.records import FailedFile, LibraryStatus, Progress
 
 
@@ -109,7 +110,7 @@ class IndexingStatus(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.state = "idle"
+        self.state: IndexState = "idle"
         self.failed: list[tuple[str, FailedFile]] = []
         self.partial: list[tuple[str, FailedFile]] = []
         self.label = QLabel("Ready")
@@ -144,7 +145,7 @@ class IndexingStatus(QWidget):
         if busy:
             self.bar.setValue(min(progress.chunks_done, total))
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: IndexState) -> None:
         self.state = state
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         if state == "paused":

@@ -23,6 +23,7 @@ from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
 from desktop_search.gui.filters import MODE_LABELS, Filters, SearchRequest, highlight_words, useful_highlights
 from desktop_search.gui.icons import icon
+from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.indexing_status import IndexingStatus
 from desktop_search.gui.opener import Opener
 from desktop_search.gui.preview import PreviewPane
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
     def _on_search_user_error(self, message: str) -> None:
         self.show_error(message)
 
-    def _on_state(self, state: str) -> None:
+    def _on_state(self, state: IndexState) -> None:
         self.indexing.set_state(state)
         self.session.state_changed(state)
         self._update_empty_state()

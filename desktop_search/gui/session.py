@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 from desktop_search.gui.autostart import set_start_at_login
 from desktop_search.gui.crash import CrashReporter
 from desktop_search.gui.empty_state import EmptyState
-from desktop_search.gui.index_worker import IndexBridge, IndexWorker
+from desktop_search.gui.index_worker import IndexBridge, IndexState, IndexWorker
 from desktop_search.gui.indexing_status import IndexingStatus, describe
 from desktop_search.gui.library_commands import LibraryCommands
 from desktop_search.gui.library_manager import LibraryManager
@@ -155,7 +155,7 @@ class Session(QObject):
         if self.library_manager is not None:
             self.library_manager.set_libraries(records, statuses)
 
-    def state_changed(self, state: str) -> None:
+    def state_changed(self, state: IndexState) -> None:
         if self.tray is not None:
             self.tray.set_state(state)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_search.gui.icons import icon
+from desktop_search.gui.index_worker import IndexState
 
 
 class Tray(QSystemTrayIcon):
@@ -24,7 +25,7 @@ class Tray(QSystemTrayIcon):
         self._quick_search = quick_search
         self.activated.connect(self._on_activated)
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: IndexState) -> None:
         self.pause_action.setText("Resume indexing" if state == "paused" else "Pause indexing")
 
     def set_summary(self, text: str) -> None:

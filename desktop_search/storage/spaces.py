@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import apsw
 
-from desktop_search.records import PendingChunk, SpaceRecord
+from desktop_search.records import PendingChunk, SpaceRecord, SpaceState
 from desktop_search.storage.db import one, rows, value
 
 if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword search never needs it
@@ -36,7 +36,7 @@ class SpaceStore:
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # provided by Store
 
-    def spaces(self, library_id: int, states: Sequence[str]) -> list[SpaceRecord]:
+    def spaces(self, library_id: int, states: Sequence[SpaceState]) -> list[SpaceRecord]:
         marks = ",".join("?" * len(states))
         found = rows(
             self.conn,
@@ -58,7 +58,7 @@ class SpaceStore:
         dim: int,
         *,
         context_version: int = 0,
-        state: str = "active",
+        state: SpaceState = "active",
     ) -> SpaceRecord:
         """A new space with its vec0 table, and every chunk of the library queued for it."""
         with self.write():

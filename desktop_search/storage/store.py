@@ -16,8 +16,10 @@ from desktop_search.records import (
     FailedFile,
     FileHitInfo,
     FileState,
+    FileStatus,
     LibraryRecord,
     LibraryStatus,
+    NoText,
     RootRecord,
 )
 from desktop_search.storage import keyword
@@ -158,7 +160,7 @@ class Store(SpaceStore, ContextStore):
         size: int,
         mtime_ns: int,
         kind: str | None,
-        status: str,
+        status: NoText,
         error: str,
     ) -> None:
         """Remember a file that has no text in the index (failed, skipped), with the reason."""
@@ -233,7 +235,7 @@ class Store(SpaceStore, ContextStore):
         mtime_ns: int,
         kind: str | None,
         page_count: int | None,
-        status: str,
+        status: FileStatus,
         error: str | None,
         content_id: int | None,
     ) -> int | None:

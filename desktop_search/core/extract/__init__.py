@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop_search.core.extract.kinds import BY_NAME, TEXT_KINDS
 from desktop_search.core.extract.sniff import binary_reason, detect_kind
+from desktop_search.records import NoText
 
 __all__ = [
     "Extract",
@@ -38,7 +39,7 @@ class Extracted:
 class ExtractionFailed(Exception):
     """A file yields no text. `status` is "failed" (broken, unreadable) or "skipped" (not a document)."""
 
-    def __init__(self, status: str, reason: str, kind: str | None = None) -> None:
+    def __init__(self, status: NoText, reason: str, kind: str | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason

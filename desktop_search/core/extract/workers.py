@@ -28,6 +28,7 @@ from desktop_search.core.extract import (
     extract_bytes,
 )
 from desktop_search.core.extract.opening import NotRegularFile, open_regular
+from desktop_search.records import NoText
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class Job:
 class Failure:
     """Why a job produced no text; `status` is "failed" or "skipped"."""
 
-    status: str
+    status: NoText
     reason: str
     kind: str | None = None
     retry: bool = False  # the file changed underneath: look again on the next run
