@@ -6,6 +6,7 @@ Scenario tests start the app on it as a separate process and drive it with xdoto
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -40,12 +41,13 @@ def wait_for(what: str, check: Callable[[], T], timeout: float = 30.0, interval:
         time.sleep(interval)
 
 
-def _free_display() -> int:
-    """A display number nobody uses (well above the ones people pick by hand)."""
-    for number in range(140, 600):
+def _display_numbers() -> Iterator[int]:
+    """Display numbers nobody seems to use, from a random start well above the ones people pick by hand (two
+    test runs at once must not pick the same one; Xvfb refuses a taken one anyway and we try the next)."""
+    start = random.randrange(140, 900)
+    for number in range(start, start + 40):
         if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError("no free X display number")
+            yield number
 
 
 @dataclass
@@ -112,7 +114,12 @@ class XDesktop:
 
     def key(self, window: Window, *keys: str) -> None:
         """Focus the window as a click would, then type keys (xdotool's key names, e.g. ctrl+q)."""
-        self.xdotool("windowactivate", "--sync", str(window.id))
+
+        def focused() -> bool:
+            self.xdotool("windowactivate", "--sync", str(window.id))
+            return self.xdotool("getactivewindow").strip() == str(window.id)
+
+        wait_for(f"{window.name} to have the keyboard focus", focused, timeout=15, interval=0.3)
         self.xdotool("key", "--clearmodifiers", *keys)
 
     def click(self, x: int, y: int, button: int = 1) -> None:
@@ -123,26 +130,43 @@ class XDesktop:
             self.run("import", "-window", "root", str(path))
 
 
-def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _start_xvfb(logs: Path) -> tuple[XDesktop, subprocess.Popen[bytes]]:
+    size = f"{SCREEN[0]}x{SCREEN[1]}x24"
+    for number in _display_numbers():
+        desktop = XDesktop(f":{number}")
+        server = _start(
+            ["Xvfb", desktop.display, "-screen", "0", size, "-nolisten", "tcp", "-noreset"], dict(os.environ), logs
+        )
+        # Ours is up when it accepts connections while still running (another server may own the number).
+        # -noreset: by default the server resets when its last client leaves, refusing connections meanwhile.
+        wait_for("Xvfb", lambda: server.poll() is not None or desktop.ready(), timeout=15)  # noqa: B023
+        if server.poll() is None:
+            return desktop, server
+    pytest.fail(f"no free X display; see {logs}")
 
 
 @pytest.fixture
 def x_desktop(tmp_path: Path) -> Iterator[XDesktop]:
     """Xvfb on a free display, openbox as window manager and trayer as system tray, stopped after the test."""
-    number = _free_display()
-    desktop = XDesktop(f":{number}")
-    size = f"{SCREEN[0]}x{SCREEN[1]}x24"
-    desktop.processes.append(_start(["Xvfb", desktop.display, "-screen", "0", size, "-nolisten", "tcp"], os.environ))
+    logs = tmp_path / "x-desktop.log"
+    desktop, server = _start_xvfb(logs)
+    desktop.processes.append(server)
     try:
-        wait_for("Xvfb", desktop.ready, timeout=15)
         env = desktop.env(HOME=str(tmp_path))
-        desktop.processes.append(_start(["openbox"], env))
+        desktop.processes.append(_start(["openbox"], env, logs))
         wait_for("openbox", lambda: "_NET_SUPPORTING_WM_CHECK" in desktop.run("xprop", "-root"), timeout=15)
         tray = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24"]
-        desktop.processes.append(_start(tray, env))
+        desktop.processes.append(_start(tray, env, logs))
         wait_for("the trayer tray", lambda: '"panel" "trayer"' in desktop.run("xwininfo", "-root", "-tree"), timeout=15)
         yield desktop
+    except BaseException:
+        print(logs.read_text(errors="replace"))  # shown with the failure
+        raise
     finally:
         for process in reversed(desktop.processes):
             process.terminate()
