@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("paths", nargs="+", metavar="PATH")
     add.add_argument("--library", default=DEFAULT_LIBRARY)
     add.add_argument("--model", help="model for a new library (see README)")
+    add.add_argument(
+        "--follow-links",
+        action=argparse.BooleanOptionalAction,
+        help="index symbolic links wherever they point (default: only links into the library's folders)",
+    )
 
     index = sub.add_parser("index", help="bring the index up to date and exit")
     index.add_argument("--library", help="only this library (default: all)")
@@ -166,6 +171,7 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
         "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
         "partial_files": [{"path": f.path, "note": f.error} for f in s.partial_files],
         "last_indexed": datetime.fromtimestamp(s.last_indexed_at).isoformat() if s.last_indexed_at else None,
+        "follow_links": s.follow_links,
         **cli_models.context_json(s),
     }
 
@@ -180,6 +186,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
     for s in statuses:
         print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}")
         print(f"  folders: {', '.join(s.folders) or 'none'}")
+        if s.follow_links:
+            print("  follows symbolic links wherever they point")
         print(f"  files: {s.files} indexed, {s.failed} failed, {s.skipped} skipped")
         print(f"  chunks: {s.chunks} ({s.embedded} embedded, {s.pending} waiting)")
         if line := cli_models.context_line(s):
@@ -192,7 +200,7 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_add(services: Services, args: argparse.Namespace) -> int:
-    for message in services.libraries.add_folders(args.paths, args.library, args.model):
+    for message in services.libraries.add_folders(args.paths, args.library, args.model, args.follow_links):
         print(message)
     print("Run `desktop-search index` to index it.")
     return 0

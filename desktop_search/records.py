@@ -19,6 +19,7 @@ class LibraryRecord:
     exclusions: tuple[str, ...]
     created_at: float
     last_indexed_at: float | None
+    follow_links: bool = False  # index symlinked files and folders wherever they point (else only inside)
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class LibraryStatus:
     rebuilding: bool = False  # a new embedding space (new context or model) is being built
     # Indexed only in part (a size or page cap), each with the note saying what was left out.
     partial_files: tuple[FailedFile, ...] = ()
+    follow_links: bool = False  # symlinked files and folders are followed wherever they point
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,11 @@ class Indexer:
         exclusions = Exclusions(library.exclusions, self.data_dir)
         roots = self.store.roots(library.id)
         if paths is None:
-            found = scan(roots, exclusions)
+            found = scan(roots, exclusions, library.follow_links)
             known = self.store.file_states(library.id)
         else:
             scope = [p for p in outermost(paths) if root_of(roots, p) is not None]
-            found = scan_paths(roots, exclusions, scope)
+            found = scan_paths(roots, exclusions, scope, library.follow_links)
             known = self.store.file_states_under(library.id, scope)
         missing_roots = tuple(found.missing_roots)
         gone = [

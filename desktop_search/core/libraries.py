@@ -51,9 +51,16 @@ class LibraryService:
         return str(resolved)
 
     def add_folders(
-        self, paths: Sequence[str], library: str = DEFAULT_LIBRARY, model_id: str | None = None
+        self,
+        paths: Sequence[str],
+        library: str = DEFAULT_LIBRARY,
+        model_id: str | None = None,
+        follow_links: bool | None = None,
     ) -> list[str]:
-        """Add folders (all checked before any is added); returns messages for the user."""
+        """Add folders (all checked before any is added); returns messages for the user.
+
+        `follow_links` (None: unchanged, off for a new library) sets whether the library follows symbolic
+        links wherever they point, or only those into its own folders."""
         folders = [self.check_folder(p) for p in paths]
         record = self.store.library_by_name(library)
         if record is None:
@@ -62,6 +69,10 @@ class LibraryService:
         elif model_id is not None and get_spec(model_id).id != record.model_id:
             self.store.set_library_model(record.id, get_spec(model_id).id)
         messages = []
+        if follow_links is not None and follow_links != record.follow_links:
+            self.store.set_follow_links(record.id, follow_links)
+            where = "wherever they point" if follow_links else "only into the library's own folders"
+            messages.append(f"Library '{library}' now follows symbolic links {where}.")
         for folder in folders:
             existing = [r.path for r in self.store.roots(record.id)]
             covering = next((r for r in existing if _inside(folder, r)), None)

@@ -99,9 +99,41 @@ def excluded_below(root: str, path: str, exclusions: Exclusions) -> bool:
     return False
 
 
-def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult) -> None:
-    """Add every included regular file under `top` (a folder at or below `root`) to `result`."""
-    for dirpath, dirnames, filenames in os.walk(top, onerror=result.record_error):
+class _Links:
+    """Which symbolic links a scan follows: by default only those whose target lies inside the library's
+    folders, so a link to ~/.bashrc or /etc/passwd never brings that file in; `follow` (the library's option,
+    as Recoll's followLinks) follows every link, folders included, walking each real folder once."""
+
+    def __init__(self, roots: Sequence[RootRecord], follow: bool) -> None:
+        self.follow = follow
+        self.real_roots = [os.path.realpath(r.path) for r in roots]
+        self.walked: set[tuple[int, int]] = set()  # (device, inode) of folders walked: a link loop ends
+
+    def allows(self, path: str) -> bool:
+        """Whether the file or folder `path` resolves to may be read."""
+        if self.follow:
+            return True
+        real = os.path.realpath(path)
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.real_roots)
+
+    def first_visit(self, folder: str) -> bool:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            return False
+        key = (st.st_dev, st.st_ino)
+        if key in self.walked:
+            return False
+        self.walked.add(key)
+        return True
+
+
+def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult, links: _Links) -> None:
+    """Add every included file under `top` (a folder at or below `root`) to `result`."""
+    for dirpath, dirnames, filenames in os.walk(top, onerror=result.record_error, followlinks=links.follow):
+        if links.follow and not links.first_visit(dirpath):
+            dirnames[:] = []
+            continue
         rel_dir = os.path.relpath(dirpath, root.path).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         dirnames[:] = [
@@ -114,7 +146,9 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
         ]
         for name in filenames:
             if not exclusions.excludes(name, rel_dir + name):
-                _add_file(root, os.path.join(dirpath, name), result)
+                path = os.path.join(dirpath, name)
+                if not os.path.islink(path) or links.allows(path):
+                    _add_file(root, path, result)
 
 
 def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
@@ -131,12 +165,14 @@ def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
         result.files.setdefault(path, ScannedFile(path, root.id, st.st_size, st.st_mtime_ns))
 
 
-def scan(roots: Sequence[RootRecord], exclusions: Exclusions) -> ScanResult:
-    """Every regular file under the roots that no exclusion matches. Symlinked folders are not entered."""
+def scan(roots: Sequence[RootRecord], exclusions: Exclusions, follow_links: bool = False) -> ScanResult:
+    """Every file under the roots that no exclusion matches. Without `follow_links`, symlinked folders are
+    not entered and a symlinked file is listed only when its target lies inside the roots."""
     result = ScanResult()
+    links = _Links(roots, follow_links)
     for root in roots:
         if os.path.isdir(root.path):
-            _walk(root, root.path, exclusions, result)
+            _walk(root, root.path, exclusions, result, links)
         else:
             result.missing_roots.append(root.path)
     return result
@@ -157,9 +193,12 @@ def outermost(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def scan_paths(roots: Sequence[RootRecord], exclusions: Exclusions, paths: Iterable[str]) -> ScanResult:
+def scan_paths(
+    roots: Sequence[RootRecord], exclusions: Exclusions, paths: Iterable[str], follow_links: bool = False
+) -> ScanResult:
     """Like `scan`, but only the given files and folders (changed paths reported by a watcher)."""
     result = ScanResult()
+    links = _Links(roots, follow_links)
     for path in outermost(paths):
         root = root_of(roots, path)
         if root is None:
@@ -167,10 +206,11 @@ def scan_paths(roots: Sequence[RootRecord], exclusions: Exclusions, paths: Itera
         if not os.path.isdir(root.path):
             result.missing_roots.append(root.path)
         elif path == root.path:
-            _walk(root, path, exclusions, result)
-        elif not excluded_below(root.path, path, exclusions):
-            if os.path.isdir(path) and not os.path.islink(path):
-                _walk(root, path, exclusions, result)
+            _walk(root, path, exclusions, result, links)
+        elif not excluded_below(root.path, path, exclusions) and links.allows(path):
+            # (a path reached through a symlinked folder resolves outside the roots unless links are followed)
+            if os.path.isdir(path) and (follow_links or not os.path.islink(path)):
+                _walk(root, path, exclusions, result, links)
             else:
                 _add_file(root, path, result)
     return result

@@ -171,6 +171,8 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
         PRIMARY KEY(chunk_id, space_id)
     ) WITHOUT ROWID;
     """,
+    # 7: a library may follow symbolic links wherever they point (off: only links into its own folders).
+    "ALTER TABLE libraries ADD COLUMN follow_links INTEGER NOT NULL DEFAULT 0;",
 ]
 
 

@@ -27,11 +27,11 @@ from desktop_search.storage.contexts import ContextStore
 from desktop_search.storage.db import Row, one, rows, storage_error, value
 from desktop_search.storage.spaces import SpaceStore
 
-_LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at"
+_LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at, follow_links"
 
 
 def _library(row: Row) -> LibraryRecord:
-    return LibraryRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
+    return LibraryRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5], bool(row[6]))
 
 
 class Store(SpaceStore, ContextStore):
@@ -78,6 +78,10 @@ class Store(SpaceStore, ContextStore):
     def set_library_model(self, library_id: int, model_id: str) -> None:
         with self.write():
             self.conn.execute("UPDATE libraries SET model_id = ? WHERE id = ?", (model_id, library_id))
+
+    def set_follow_links(self, library_id: int, follow: bool) -> None:
+        with self.write():
+            self.conn.execute("UPDATE libraries SET follow_links = ? WHERE id = ?", (int(follow), library_id))
 
     def set_last_indexed(self, library_id: int, when: float) -> None:
         with self.write():
@@ -387,6 +391,7 @@ class Store(SpaceStore, ContextStore):
             failed_files=tuple(failed),
             last_indexed_at=library.last_indexed_at,
             partial_files=tuple(f for f in noted if f.status == "indexed"),
+            follow_links=library.follow_links,
         )
 
     # -- desktop app support ------------------------------------------------------------------
