@@ -1,8 +1,12 @@
-"""`desktop-search --self-test`: index the bundled sample into a temp home and check real searches."""
+"""`desktop-search --self-test`: index the bundled sample into a temp home and check real searches.
+
+The sample (`resources/sample`, written by `packaging/make_sample.py`) holds one file of every format we
+index; each search below asks for words only its file contains. It also checks what a frozen build can
+lose without failing the searches: the sqlite-vec extension, the model-download code and the CDE backend.
+"""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -17,71 +21,138 @@ from desktop_search.services import Services, build_services
 from desktop_search.settings import Settings
 from desktop_search.storage.db import value
 
-# (query, mode, file that must come first)
-CHECKS = (
-    ("EXP-7731-Q2", "keyword", "expenses-2024.md"),
-    ("moving our servers to another hosting company", "dense", "server-migration.rst"),
-    ("how to bake a loaf at home", "hybrid", "sourdough.txt"),
+
+@dataclass(frozen=True)
+class Query:
+    label: str  # what is being checked: a format, or a search mode
+    text: str
+    mode: str
+    expected: str  # the file that must come first
+    page: int | None = None  # the page its passage must be on
+
+
+QUERIES = (
+    Query("keyword search", "EXP-7731-Q2", "keyword", "expenses-2024.md"),
+    Query("semantic search", "moving our servers to another hosting company", "dense", "server-migration.rst"),
+    Query("hybrid search", "how to bake a loaf at home", "hybrid", "sourdough.txt"),
+    Query("PDF", "octopus and hermit crabs in the tide pool", "hybrid", "field-survey.pdf", page=2),
+    Query("DOCX", "marzipan figurines", "hybrid", "quarterly-report.docx"),
+    Query("PPTX", "glacier telescope", "hybrid", "product-roadmap.pptx"),
+    Query("XLSX", "saffron threads", "hybrid", "warehouse-inventory.xlsx"),
+    Query("ODT", "harpsichord concerto", "hybrid", "choir-minutes.odt"),
+    Query("EPUB", "brass lantern clockwork", "hybrid", "lighthouse-keeper.epub"),
+    Query("HTML", "zigzag path Falcon Ridge", "hybrid", "trail-guide.html"),
+    Query("RTF", "damsons with cinnamon", "hybrid", "plum-jam.rtf"),
 )
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
 
 
 @dataclass
 class Report:
-    ok: bool = True
-    checks: list[dict[str, object]] = field(default_factory=list)
-    timings_s: dict[str, float] = field(default_factory=dict)
-    details: dict[str, object] = field(default_factory=dict)
-    reason: str = ""
+    checks: list[Check] = field(default_factory=list)
+    echo: Callable[[Check], None] | None = None  # called as each check ends
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if not check.ok]
+
+    def run(self, name: str, action: Callable[[], str]) -> bool:
+        """Run one check; its result (or the exception it raised) becomes one line of the report."""
+        t0 = time.perf_counter()
+        try:
+            detail, ok = action(), True
+        except Exception as exc:  # the self-test reports every failure instead of crashing
+            detail, ok = f"{type(exc).__name__}: {exc}", False
+        if ok and time.perf_counter() - t0 >= 0.5:
+            detail += f" ({time.perf_counter() - t0:.1f} s)"
+        check = Check(name, ok, detail)
+        self.checks.append(check)
+        if self.echo is not None:
+            self.echo(check)
+        return ok
 
 
-def _timed(report: Report, name: str, action: Callable[[], object]) -> object:
-    t0 = time.perf_counter()
-    result = action()
-    report.timings_s[name] = round(time.perf_counter() - t0, 3)
-    return result
+def _search(services: Services, query: Query) -> str:
+    options = SearchOptions(mode=query.mode, limit=3)
+    hits = services.searcher().search(query.text, services.libraries.select(None), options)
+    want = query.expected + (f", page {query.page}" if query.page else "")
+    if not hits:
+        raise AssertionError(f"{query.text!r} found nothing, expected {want}")
+    first = hits[0]
+    found = Path(first.path).name + (f", page {first.page}" if first.page else "")
+    if Path(first.path).name != query.expected or (query.page and first.page != query.page):
+        raise AssertionError(f"{query.text!r} found {found}, expected {want}")
+    return f"{query.text!r} -> {found}"
 
 
-def _run_checks(services: Services, report: Report) -> None:
-    libraries = services.libraries.select(None)
-    searcher = services.searcher()
-    for query, mode, expected in CHECKS:
-        hits = searcher.search(query, libraries, SearchOptions(mode=mode, limit=3))
-        first = Path(hits[0].path).name if hits else None
-        passed = first == expected
-        report.checks.append({"query": query, "mode": mode, "expected": expected, "got": first, "ok": passed})
-        if not passed:
-            report.ok = False
-            report.reason = f"{mode} search for {query!r} returned {first!r}, expected {expected!r}"
+def _index(services: Services) -> str:
+    library = services.libraries.get("default")
+    list(services.indexer().run(library))
+    status = services.libraries.status()[0]
+    if status.failed or status.skipped:
+        problems = "; ".join(f"{Path(f.path).name}: {f.error}" for f in status.failed_files)
+        raise AssertionError(f"{status.failed} failed, {status.skipped} skipped: {problems}")
+    return f"{status.files} files, {status.chunks} passages"
 
 
-def run_self_test(device: str = "auto") -> Report:
-    """Index the sample folder with the default model and run keyword, semantic and hybrid queries."""
-    report = Report()
-    sample = resources_dir() / "sample"
+def _model(services: Services) -> str:
+    library = services.libraries.get("default")
+    embedder = services.embedders(library.model_id)
+    device = getattr(getattr(embedder, "plan", None), "device", "unknown")
+    return f"{library.model_id} on {device}"
+
+
+def _download_client() -> str:
+    from desktop_search.embed.selfcheck import download_client
+
+    return f"huggingface_hub {download_client()}"
+
+
+def _cde_backend() -> str:
+    from desktop_search.embed.selfcheck import cde_towers
+
+    return ", ".join(cde_towers())
+
+
+def run_self_test(
+    device: str = "auto", queries: tuple[Query, ...] = QUERIES, echo: Callable[[Check], None] | None = None
+) -> Report:
+    """Index the sample folder with the default model and run one search per format and mode."""
+    report = Report(echo=echo)
     with tempfile.TemporaryDirectory(prefix="desktop-search-selftest-") as tmp:
         folder = Path(tmp) / "sample"
-        shutil.copytree(sample, folder)
+        shutil.copytree(resources_dir() / "sample", folder)
         services = build_services(Settings(home=Path(tmp) / "home", device=device))
         try:
-            report.details["sqlite_vec"] = value(services.store.conn, "SELECT vec_version()")
+            report.run("sqlite-vec", lambda: f"extension {value(services.store.conn, 'SELECT vec_version()')} loaded")
             services.libraries.add_folders([str(folder)])
-            library = services.libraries.get("default")
-            embedder = _timed(report, "load_model", lambda: services.embedders(library.model_id))
-            report.details["model"] = library.model_id
-            report.details["device"] = getattr(getattr(embedder, "plan", None), "device", "unknown")
-            _timed(report, "index", lambda: list(services.indexer().run(library)))
-            report.details["files"] = services.libraries.status()[0].files
-            _timed(report, "queries", lambda: _run_checks(services, report))
-        except Exception as exc:  # the self-test reports every failure instead of crashing
-            report.ok = False
-            report.reason = f"{type(exc).__name__}: {exc}"
+            if report.run("model", lambda: _model(services)) and report.run("index", lambda: _index(services)):
+                for query in queries:
+                    report.run(query.label, lambda q=query: _search(services, q))  # type: ignore[misc]
         finally:
             services.close()
+    report.run("download", _download_client)
+    report.run("CDE backend", _cde_backend)
     return report
 
 
 def main(device: str = "auto") -> int:
-    report = run_self_test(device)
-    print(json.dumps(report.__dict__, indent=2, default=str))
-    print("self-test: OK" if report.ok else f"self-test: FAILED: {report.reason}", file=sys.stderr)
-    return 0 if report.ok else 1
+    report = run_self_test(device, echo=lambda check: print(check.line(), flush=True))
+    if report.ok:
+        print(f"self-test: OK ({len(report.checks)} checks)")
+        return 0
+    print(f"self-test: FAILED ({len(report.failures)} of {len(report.checks)} checks)", file=sys.stderr)
+    return 1

@@ -1,22 +1,45 @@
-"""The installation self-test really indexes and searches, and reports a failed check."""
+"""The installation self-test really indexes every format and searches, and reports a failed check."""
 
 from __future__ import annotations
 
-import pytest
+import subprocess
+import sys
 
 from desktop_search import selftest
+from desktop_search.core.extract.kinds import BY_EXTENSION
+from desktop_search.paths import resources_dir
 
 
-def test_self_test_passes_on_a_working_installation() -> None:
-    report = selftest.run_self_test(device="cpu")
-    assert report.ok, report.reason
-    assert [c["ok"] for c in report.checks] == [True, True, True]
-    assert report.details["files"] == 4
-    assert str(report.details["sqlite_vec"]).startswith("v")
+def test_the_sample_holds_a_file_of_every_document_format_the_issue_names() -> None:
+    kinds = {BY_EXTENSION[p.suffix].name for p in (resources_dir() / "sample").iterdir()}
+    assert {"pdf", "docx", "pptx", "xlsx", "odt", "epub", "html", "rtf", "markdown", "rst", "text"} <= kinds
 
 
-def test_self_test_reports_a_wrong_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selftest, "CHECKS", (("EXP-7731-Q2", "keyword", "sourdough.txt"),))
-    report = selftest.run_self_test(device="cpu")
+def test_the_self_test_passes_and_prints_one_line_per_check() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_search", "--self-test", "--device", "cpu"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"self-test: OK ({len(selftest.QUERIES) + 5} checks)"
+    checks = lines[:-1]
+    assert all(line.startswith("ok  ") for line in checks), checks
+    assert "ok    PDF: 'octopus and hermit crabs in the tide pool' -> field-survey.pdf, page 2" in checks
+    assert any(line.startswith("ok    index: 12 files") for line in checks)
+    assert any(line.startswith("ok    CDE backend: CDEEmbedder, ModernBertModel, NomicBertModel") for line in checks)
+    assert any(line.startswith("ok    sqlite-vec: extension v") for line in checks)
+
+
+def test_a_wrong_result_fails_its_line_and_the_run() -> None:
+    wrong = selftest.Query("PDF", "octopus and hermit crabs", "hybrid", "field-survey.pdf", page=1)
+    report = selftest.run_self_test(device="cpu", queries=(wrong,))
     assert not report.ok
-    assert "expected 'sourdough.txt'" in report.reason
+    (failure,) = report.failures
+    assert failure.line() == (
+        "FAIL  PDF: AssertionError: 'octopus and hermit crabs' found field-survey.pdf, page 2, "
+        "expected field-survey.pdf, page 1"
+    )

@@ -27,6 +27,13 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _pieces(text: str, page_starts: Sequence[int]) -> list[tuple[int, int]]:
+    """The text cut at every page start, then into segments: a chunk never spans two pages, so its page
+    number is where all of its passage is (a hit on page 2 must not say page 1)."""
+    edges = [0, *(p for p in page_starts if 0 < p < len(text)), len(text)]
+    return [(a + s, a + e) for a, b in zip(edges, edges[1:], strict=False) if b > a for s, e in _segments(text[a:b])]
+
+
 def _break_quality(text: str, tokens: list[tuple[int, int]], k: int) -> int:
     """How good a place it is to end a chunk before token k: paragraph 3, sentence/line 2, word 1."""
     gap = text[tokens[k - 1][1] : tokens[k][0]]
@@ -68,7 +75,7 @@ def chunk_text(
 ) -> list[ChunkSpan]:
     """Chunks of at most `chunk_tokens` tokens overlapping by about `overlap` tokens."""
     chunks: list[ChunkSpan] = []
-    for seg_start, seg_end in _segments(text):
+    for seg_start, seg_end in _pieces(text, page_starts):
         tokens = [(s + seg_start, e + seg_start) for s, e in tokenizer.offsets(text[seg_start:seg_end])]
         i = 0
         while i < len(tokens):

@@ -37,6 +37,16 @@ def test_page_numbers_come_from_page_starts() -> None:
     assert chunks[-1].page == 2
 
 
+def test_no_chunk_spans_two_pages() -> None:
+    """Two short pages fit in one chunk, but a hit on page 2 must say page 2."""
+    text = "Dunes and marram grass.\n\nOctopus under a ledge."
+    chunks = chunk_text(text, WordTokenizer(), 100, 10, page_starts=[0, 25])
+    assert [(text[c.start : c.end], c.page) for c in chunks] == [
+        ("Dunes and marram grass.", 1),
+        ("Octopus under a ledge.", 2),
+    ]
+
+
 def test_empty_and_blank_text_give_no_chunks() -> None:
     assert chunk_text("", WordTokenizer(), 30, 4) == []
     assert chunk_text(" \n\n\t", WordTokenizer(), 30, 4) == []
