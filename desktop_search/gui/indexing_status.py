@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_search.gui.index_worker import IndexState
+from desktop_search.gui.notices import ElidedLabel
 from desktop_search.records import FailedFile, LibraryStatus, Progress
 
 
@@ -113,9 +114,8 @@ class IndexingStatus(QWidget):
         self.state: IndexState = "idle"
         self.failed: list[tuple[str, FailedFile]] = []
         self.partial: list[tuple[str, FailedFile]] = []
-        self.label = QLabel("Ready")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setMinimumWidth(120)
+        self.label = ElidedLabel("Ready", min_chars=24)  # gives way to notices when the bar is short of room
+        self.label.setAccessibleName("Indexing status")
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)

@@ -25,6 +25,7 @@ from desktop_search.gui.filters import MODE_LABELS, Filters, SearchRequest, high
 from desktop_search.gui.icons import icon
 from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.indexing_status import IndexingStatus
+from desktop_search.gui.notices import NoticeBar, StatusBarShare, StatusLine
 from desktop_search.gui.opener import Opener
 from desktop_search.gui.preview import PreviewPane
 from desktop_search.gui.result_model import ResultModel
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.search.setFont(font)
         self.summary = QLabel()
+        self.notice = NoticeBar()
         self.filters = FilterBar()
         self.model = ResultModel()
         self.results = ResultList(self.model)
@@ -83,12 +85,16 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
+        layout.addWidget(self.notice)
         layout.addWidget(self.filters)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.indexing = IndexingStatus()
-        self.statusBar().addPermanentWidget(self.indexing, 1)
+        self.status_line = StatusLine()  # notices get their own room: indexing must not take the whole bar
+        self.statusBar().addWidget(self.status_line, 1)
+        self.statusBar().addPermanentWidget(self.indexing)
+        StatusBarShare(self.statusBar(), self.status_line, self.indexing)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
@@ -211,9 +217,9 @@ class MainWindow(QMainWindow):
 
     def _on_model_loading(self, loading: bool) -> None:
         if loading:
-            self.statusBar().showMessage("Loading the model for search by meaning…")
+            self.status_line.show_message("Loading the model for search by meaning…", 0)
         else:
-            self.statusBar().clearMessage()
+            self.status_line.clear()
 
     def _open(self, hit: Hit | None) -> None:
         if hit is not None:
@@ -246,7 +252,7 @@ class MainWindow(QMainWindow):
         self.session.search_worker.request_statuses()
 
     def _on_message(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+        self.status_line.show_message(message)
 
     def _on_index_user_error(self, message: str) -> None:
         self.show_error_dialog(message)
@@ -299,7 +305,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"Download {model} first, or choose the offline default model.")
             return
         self.session.commands.add_folders(paths, model=model)
-        self.statusBar().showMessage(f"Adding {', '.join(paths)}…", 5000)
+        self.status_line.show_message(f"Adding {', '.join(paths)}…")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -312,7 +318,8 @@ class MainWindow(QMainWindow):
             self.add_folders(paths)
 
     def show_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15000)
+        """A problem the user has to act on: a banner above the results until dismissed or replaced."""
+        self.notice.show_problem(message)
 
     def show_error_dialog(self, message: str) -> None:
         """A problem with something the user asked for (a folder, a model): said where they look."""

@@ -73,7 +73,8 @@ def test_adding_a_missing_folder_says_so(qtbot, make_gui, services, tmp_path) ->
     with qtbot.waitSignal(session.index_bridge.userError, timeout=5000) as blocker:
         window.add_folders([str(tmp_path / "nope")])
     assert "No such folder" in blocker.args[0]
-    assert "No such folder" in window.statusBar().currentMessage()
+    qtbot.waitUntil(window.notice.isVisible, timeout=2000)
+    assert "No such folder" in window.notice.label.text()
 
 
 def test_progress_arrives_on_the_gui_thread_at_most_ten_a_second(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
