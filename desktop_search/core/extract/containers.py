@@ -59,7 +59,7 @@ class Package:
                     if len(out) > self.budget:
                         raise self._bomb()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise self.damaged(f"{name}: {exc}") from exc
+            raise (MemoryError(str(exc)) if out_of_memory(exc) else self.damaged(f"{name}: {exc}")) from exc
         except NotImplementedError as exc:
             raise self.damaged(f"{name} uses an unsupported compression") from exc
         except RuntimeError as exc:  # zipfile raises this for encrypted members
@@ -82,7 +82,15 @@ def parse_xml(data: bytes, package: Package) -> etree._Element:
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise package.damaged(f"invalid XML: {exc}") from exc
+        raise (MemoryError(str(exc)) if out_of_memory(exc) else package.damaged(f"invalid XML: {exc}")) from exc
+
+
+def out_of_memory(exc: Exception) -> bool:
+    """Whether a parser failed for want of memory (the worker's cap) rather than because of the file: libxml2
+    and zlib report that as a parse error ("unknown error", "insufficient memory"), which read as damage."""
+    if isinstance(exc, etree.XMLSyntaxError):
+        return bool(exc.code == etree.ErrorTypes.ERR_NO_MEMORY)
+    return isinstance(exc, zlib.error) and "insufficient memory" in str(exc)
 
 
 def local(tag: object) -> str:

@@ -10,6 +10,7 @@ import lxml.html
 from lxml import etree
 
 from desktop_search.core.extract import Extracted, ExtractLimits
+from desktop_search.core.extract.containers import out_of_memory
 from desktop_search.core.extract.ooxml import tidy
 from desktop_search.core.extract.text import decode_text, normalise_newlines
 
@@ -90,7 +91,9 @@ def html_text(data: bytes, keep_title: bool = True) -> str:
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = lxml.html.document_fromstring(source, parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        if out_of_memory(exc):
+            raise MemoryError(str(exc)) from exc
         return _clean(_stripped(source))
     title = " ".join((root.findtext(".//title") or "").split()) if keep_title else ""
     for el in [el for el in root.iter(*_INVISIBLE)]:

@@ -9,7 +9,7 @@ import re
 from lxml import etree
 
 from desktop_search.core.extract import Extracted, ExtractLimits
-from desktop_search.core.extract.containers import Package, local, resolve
+from desktop_search.core.extract.containers import Package, local, out_of_memory, resolve
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -156,6 +156,8 @@ def _sheet_text(package: Package, name: str, shared: list[str], budget: int) -> 
                 if size > budget:
                     break
     except etree.XMLSyntaxError as exc:
+        if out_of_memory(exc):
+            raise MemoryError(str(exc)) from exc
         raise package.damaged(f"invalid XML in {name}: {exc}") from exc
     return "\n".join(lines)
 

@@ -31,12 +31,9 @@ def normalise_page(text: str) -> str:
 def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if exc.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise ExtractionFailed("failed", PASSWORD_PROTECTED, "pdf") from exc
-        raise
+    # PdfiumError's err_code is not trusted: pdfium keeps one last error per process and leaves it unset on
+    # some failures, so a damaged file after an encrypted one read as "password-protected". pypdf decides.
+    pdf = pdfium.PdfDocument(data)
     try:
         total = len(pdf)
         pages = []
@@ -51,19 +48,35 @@ def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
         pdf.close()
 
 
+def _damaged(what: str, exc: Exception) -> ExtractionFailed:
+    # pypdf reports damage through any exception type (AssertionError, its DeprecationError for a filter
+    # name it dropped, KeyError...); all mean the same to a person, and the details go to the log.
+    log.info("pypdf: %s: %s: %s", what, exc.__class__.__name__, exc)
+    return ExtractionFailed("failed", f"damaged PDF ({what})", "pdf")
+
+
 def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+    """The fallback for a file pdfium cannot open: it also tells a password-protected file from a damaged one."""
     import pypdf
-    from pypdf.errors import PyPdfError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
             raise ExtractionFailed("failed", PASSWORD_PROTECTED, "pdf")
         total = len(reader.pages)
-        return [reader.pages[i].extract_text() or "" for i in range(min(total, max_pages))], total
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        # pypdf reports damage through many exception types; all mean the same to a person.
-        raise ExtractionFailed("failed", f"damaged PDF ({exc.__class__.__name__}: {exc})"[:300], "pdf") from exc
+    except (ExtractionFailed, MemoryError):
+        raise
+    except Exception as exc:
+        raise _damaged("cannot be opened", exc) from exc
+    pages = []
+    for index in range(min(total, max_pages)):
+        try:
+            pages.append(reader.pages[index].extract_text() or "")
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise _damaged(f"page {index + 1} cannot be read", exc) from exc
+    return pages, total
 
 
 def _assemble(pages: list[str], total: int, max_pages: int) -> Extracted:

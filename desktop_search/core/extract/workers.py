@@ -33,6 +33,7 @@ from desktop_search.records import NoText
 log = logging.getLogger(__name__)
 
 CHANGED = "changed while being read; will be retried"
+OUT_OF_MEMORY = "ran out of memory"
 _HEAD = 8192
 _STARTUP_FAILURES = 3
 
@@ -92,18 +93,39 @@ def run_job(job: Job, limits: ExtractLimits, extract: Extract, memory_mb: int) -
         data, truncated = read_for_extraction(job, limits)
         return extract(data, Path(job.path), limits, truncated)
     except ExtractionFailed as exc:
+        if _caused_by(exc, MemoryError):  # an extractor that took running out of memory for damage
+            return _no_memory(memory_mb, exc.kind)
         return Failure(exc.status, exc.reason, exc.kind, exc.reason == CHANGED)
     except FileNotFoundError:
         return Failure("failed", "disappeared while being indexed", retry=True)
     except NotRegularFile as exc:  # replaced by a named pipe or the like since it was scanned
         return Failure("skipped", exc.reason)
     except MemoryError:
-        return Failure("failed", f"ran out of memory (limit {memory_mb} MB)")
+        return _no_memory(memory_mb)
     except OSError as exc:
         return Failure("failed", f"cannot read: {exc.strerror or exc.__class__.__name__}")
     except Exception as exc:  # a bug or an unexpected parser error: reported with its traceback, never fatal
+        if _caused_by(exc, MemoryError):
+            return _no_memory(memory_mb)
         log.error("extracting %s failed:\n%s", job.path, traceback.format_exc())
-        return Failure("failed", f"extraction error: {exc.__class__.__name__}: {exc}"[:300])
+        detail = f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+        return Failure("failed", f"could not be read: damaged or unusual content ({detail})"[:300])
+
+
+def _no_memory(memory_mb: int, kind: str | None = None) -> Failure:
+    return Failure("failed", f"{OUT_OF_MEMORY} (limit {memory_mb} MB)", kind)
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `exc` or an exception it was raised from or while handling is a `kind`."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -149,7 +171,7 @@ def _worker_main(conn: Connection, memory_mb: int, extract: Extract | None) -> N
 
 def _exits_after(outcome: object) -> bool:
     """Whether a worker quits after this outcome (so the pool must not hand it another job)."""
-    return isinstance(outcome, Failure) and outcome.reason.startswith("ran out of memory")
+    return isinstance(outcome, Failure) and outcome.reason.startswith(OUT_OF_MEMORY)
 
 
 @dataclass
