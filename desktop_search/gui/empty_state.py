@@ -96,7 +96,16 @@ class EmptyState(QWidget):
         )
         self._show("type-to-search", "What are you looking for?", body)
 
-    def show_no_results(self, query: str, mode: str, filtered: bool) -> None:
+    def show_no_results(self, query: str, mode: str, filtered: bool, indexing: str = "") -> None:
+        """Nothing found; while indexing runs (`indexing` says how far), that is said first: more may come."""
+        if indexing:
+            body = (
+                f"Indexing is under way ({indexing}). Results appear here as files are added; there is no need "
+                "to search again."
+            )
+            buttons = [self.clear_button] if filtered else []
+            self._show("no-results-yet", f"Nothing found yet for “{query}”", body, *buttons)
+            return
         tips = []
         if filtered:
             tips.append("the filters may hide results")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,45 +18,8 @@ from PySide6.QtWidgets import (
 
 from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.notices import ElidedLabel
+from desktop_search.gui.progress_text import ProgressTracker, describe, estimated_total, plural, under_way
 from desktop_search.records import FailedFile, LibraryStatus, Progress
-
-
-def format_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 60:
-        return "less than a minute left"
-    if seconds < 3600:
-        return f"about {round(seconds / 60)} min left"
-    return f"about {seconds / 3600:.1f} h left"
-
-
-def estimate(progress: Progress) -> tuple[int, float | None]:
-    """Chunks in all (files not read yet counted at the average so far) and the seconds left at this speed."""
-    total = progress.chunks_total
-    if progress.files_total > progress.files_done > 0:
-        total = max(total, round(progress.chunks_total * progress.files_total / progress.files_done))
-    left = max(0, total - progress.chunks_done)
-    return total, (left / progress.chunks_per_s if progress.chunks_per_s else None)
-
-
-def describe(progress: Progress) -> str:
-    """One line for the status bar."""
-    if progress.phase == "scan":
-        return f"Looking for changes in '{progress.library}'…"
-    if progress.phase == "done":
-        return f"'{progress.library}' is up to date: {progress.files_done:,} files looked at."
-    parts = [
-        f"Indexing '{progress.library}': {progress.files_done:,} / {progress.files_total:,} files",
-        f"{progress.chunks_done:,} / {progress.chunks_total:,} chunks",
-    ]
-    if progress.chunks_per_s:
-        parts.append(f"{progress.chunks_per_s:.1f} chunks/s")
-    if eta := format_eta(estimate(progress)[1]):
-        parts.append(eta)
-    if progress.current_file:
-        parts.append(Path(progress.current_file).name)
-    return "  ·  ".join(parts)
 
 
 class FailedFilesDialog(QDialog):
@@ -105,6 +66,7 @@ class FailedFilesDialog(QDialog):
 class IndexingStatus(QWidget):
     """Lives in the status bar; Pause stops the current run, Resume starts a new one that continues."""
 
+    summaryChanged = Signal(str)  # the line shown, for the tray's tooltip
     pauseRequested = Signal()
     resumeRequested = Signal()
     retryFailedRequested = Signal()
@@ -114,6 +76,7 @@ class IndexingStatus(QWidget):
         self.state: IndexState = "idle"
         self.failed: list[tuple[str, FailedFile]] = []
         self.partial: list[tuple[str, FailedFile]] = []
+        self.tracker = ProgressTracker()
         self.label = ElidedLabel("Ready", min_chars=24)  # gives way to notices when the bar is short of room
         self.label.setAccessibleName("Indexing status")
         self.bar = QProgressBar()
@@ -136,30 +99,41 @@ class IndexingStatus(QWidget):
         layout.addWidget(self.pause_button)
 
     def set_progress(self, progress: Progress) -> None:
-        self.label.setText(describe(progress))
-        self.label.setToolTip(progress.current_file)
-        total = estimate(progress)[0]
-        busy = progress.phase == "index" and total > 0
-        self.bar.setVisible(progress.phase != "done")
+        shown, eta = self.tracker.update(progress)
+        self._say(describe(shown, eta), shown.current_file if shown.files_done < shown.files_total else "")
+        total = estimated_total(shown)
+        busy = shown.phase == "index" and total > 0
+        self.bar.setVisible(shown.phase != "done")
         self.bar.setRange(0, total if busy else 0)
         if busy:
-            self.bar.setValue(min(progress.chunks_done, total))
+            self.bar.setValue(min(shown.chunks_done, total))
+
+    def under_way(self) -> str:
+        """How far indexing is, in a phrase ("40 of 121 files read, …"); empty when it is not running."""
+        last = self.tracker.last
+        return under_way(last) if self.state == "indexing" and last is not None and last.phase != "done" else ""
+
+    def _say(self, text: str, detail: str = "") -> None:
+        """The line (elided when the bar is short of room: the tooltip has it whole)."""
+        self.label.setText(text)
+        self.label.setToolTip("\n".join(t for t in (text, detail) if t))
+        self.summaryChanged.emit(text)
 
     def set_state(self, state: IndexState) -> None:
         self.state = state
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         if state == "paused":
-            self.label.setText("Indexing paused. Resume continues where it stopped.")
+            self._say("Indexing paused. Resume continues where it stopped.")
             self.bar.hide()
         elif state == "idle":
             self.bar.hide()
             if not self.label.text() or self.label.text().startswith(("Indexing", "Looking")):
-                self.label.setText("Index up to date")
+                self._say("Index up to date")
 
     def set_statuses(self, statuses: list[LibraryStatus]) -> None:
-        if self.state == "idle" and self.label.text() in ("Ready", "Index up to date"):
+        if self.state == "idle":  # at rest: what is searchable, kept current as statuses arrive
             files = sum(s.files for s in statuses)
-            self.label.setText(f"{files:,} files indexed" if statuses else "Ready")
+            self._say(f"{plural(files, 'file')} indexed" if statuses else "Ready")
         self.pause_button.setVisible(bool(statuses))
         self.failed = [(s.name, f) for s in statuses for f in s.failed_files]
         self.partial = [(s.name, f) for s in statuses for f in s.partial_files]

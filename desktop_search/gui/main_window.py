@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -21,10 +18,12 @@ from PySide6.QtWidgets import (
 from desktop_search.errors import UserError
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
-from desktop_search.gui.filters import MODE_LABELS, Filters, SearchRequest, highlight_words, useful_highlights
+from desktop_search.gui.filters import Filters, SearchRequest, highlight_words, useful_highlights
 from desktop_search.gui.icons import icon
 from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.indexing_status import IndexingStatus
+from desktop_search.gui.live_results import LiveResults, show_hits, summary_text
+from desktop_search.gui.menus import build_menus
 from desktop_search.gui.notices import NoticeBar, StatusBarShare, StatusLine
 from desktop_search.gui.opener import Opener
 from desktop_search.gui.preview import PreviewPane
@@ -37,9 +36,6 @@ from desktop_search.records import Hit, LibraryRecord, LibraryStatus, Progress
 
 DEBOUNCE_MS = 150
 
-Slot = Callable[[], object]
-Keys = QKeySequence | QKeySequence.StandardKey | str
-
 
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, opener: Opener) -> None:
@@ -49,6 +45,9 @@ class MainWindow(QMainWindow):
         self.generation = 0
         self.words: tuple[str, ...] = ()
         self.final = True
+        self.refreshing = False  # the query in flight is a refresh the user did not ask for
+        self.user_chose = False  # the user moved in this query's results: a refresh keeps their choice
+        self.placing = False  # the window itself is setting the current result
         self.statuses: list[LibraryStatus] | None = None
         self.quitting = False
         self.setWindowTitle("Desktop Search")
@@ -98,42 +97,18 @@ class MainWindow(QMainWindow):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
-        self._build_menus()
+        self.live = LiveResults(self)
+        build_menus(self)
         self.search.setFocus()
-
-    def _build_menus(self) -> None:
-        menus: dict[str, QMenu] = {}
-
-        def action(
-            menu_name: str, text: str, keys: QKeySequence | QKeySequence.StandardKey | str, slot: Slot
-        ) -> QAction:
-            if menu_name not in menus:
-                menus[menu_name] = self.menuBar().addMenu(menu_name)
-            menu = menus[menu_name]
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            return act
-
-        action("&File", "&Add folders…", QKeySequence.StandardKey.Open, self._on_add_folders_requested)
-        action("&File", "&Libraries…", "Ctrl+L", self.open_library_manager)
-        action("&File", "&Settings…", "Ctrl+,", self.open_settings)
-        action("&File", "&Quit", QKeySequence.StandardKey.Quit, self.quit)
-        action("&Result", "&Open\tEnter", "", lambda: self._open(self.results.current_hit()))
-        action("&Result", "Show in &folder", "Ctrl+Return", lambda: self._reveal(self.results.current_hit()))
-        action("&Indexing", "&Pause / resume", "Ctrl+P", self.indexing.toggle_pause)
-        action("&Indexing", "&Retry failed files", "", self.session.commands.retry_failed)
-        for keys in ("Ctrl+K", "Ctrl+F", "/"):
-            QShortcut(QKeySequence(keys), self, self.focus_search)
 
     def _connect(self) -> None:
         s = self.session
         self.search.textEdited.connect(self.debounce.start)
-        self.search.returnPressed.connect(lambda: self._open(self.results.current_hit()))
+        self.search.returnPressed.connect(self.open_current)
         self.search.downPressed.connect(self._on_down_pressed)
-        self.search.revealPressed.connect(lambda: self._reveal(self.results.current_hit()))
+        self.search.revealPressed.connect(self.reveal_current)
         self.debounce.timeout.connect(self.run_search)
+        self.live.tick.connect(self._on_live_tick)
         self.filters.changed.connect(self.run_search)
         self.results.selectionModel().currentChanged.connect(self._on_current_changed)
         self.results.openRequested.connect(self._open)
@@ -141,7 +116,7 @@ class MainWindow(QMainWindow):
         self.results.leaveUp.connect(self.focus_search)
         self.preview.openRequested.connect(self._open)
         self.preview.revealRequested.connect(self._reveal)
-        self.empty.addFoldersRequested.connect(self._on_add_folders_requested)
+        self.empty.addFoldersRequested.connect(self.add_folders_requested)
         self.empty.keywordOnlyRequested.connect(lambda: self.filters.set_mode("keyword"))
         self.empty.clearFiltersRequested.connect(self.filters.clear)
         self.empty.picker.userError.connect(self.show_error)
@@ -175,9 +150,11 @@ class MainWindow(QMainWindow):
             row = self.results.currentIndex().row()
             self.results.setCurrentIndex(self.model.index(min(row + 1, self.model.rowCount() - 1) if row > 0 else 0))
 
-    def run_search(self) -> None:
+    def run_search(self, refresh: bool = False) -> None:
         self.debounce.stop()
         self.generation += 1
+        self.refreshing = refresh
+        self.user_chose = self.user_chose and refresh
         text = self.search.text()
         self.words = highlight_words(text)
         self.final = False
@@ -189,30 +166,49 @@ class MainWindow(QMainWindow):
             self.summary.setText("")
             self._update_empty_state()
 
+    def refresh_search(self) -> None:
+        """The index grew: run the shown query again, unless the user is typing or a search is under way."""
+        if not self.search.text().strip():
+            return
+        if self.debounce.isActive() or not self.final:
+            self.live.later()
+            return
+        self.run_search(refresh=True)
+
+    def _on_live_tick(self) -> None:
+        self.refresh_search()
+        self.session.search_worker.request_statuses()  # counts on the start page and in the library manager
+
     def _on_results(self, generation: int, mode: str, hits: list[Hit], final: bool) -> None:
-        if generation != self.generation:
-            return  # an older query: its answer arrived after a newer one was asked
+        if generation != self.generation or (self.refreshing and not final):
+            return  # an older query's answer; or a refresh's first, words-only list (shown final only: no flicker)
         self.final = final
-        # A result the user moved to stays selected when the ranking is refined; otherwise the best one is.
-        chosen = self.results.current_hit() if self.results.currentIndex().row() > 0 else None
-        self.model.set_hits([useful_highlights(h, self.words) for h in hits], mode)
-        row = self.model.row_of(chosen.path) if chosen else -1
-        if hits:
-            self.results.setCurrentIndex(self.model.index(max(row, 0)))
-        else:
+        # A result the user moved to stays selected when the ranking is refined or the index grows.
+        current = self.results.current_hit()
+        keep = current.path if current and (self.user_chose or self.results.currentIndex().row() > 0) else None
+        self.placing = True
+        show_hits(
+            self.results, self.model, [useful_highlights(h, self.words) for h in hits], mode, keep, self.refreshing
+        )
+        self.placing = False
+        if not hits:
             self.preview.clear()
-        ranking = MODE_LABELS.get(mode, mode)
-        pending = "" if final else "  ·  ranking by meaning…"
-        self.summary.setText(f"{len(hits)} results  ·  {ranking}{pending}" if hits or final else "Searching…")
+        indexing = self.indexing.state == "indexing"
+        asked = self.filters.mode_key()
+        said = self.search.text().strip() and (hits or not final)  # no results: the page in their place says it
+        text = summary_text(len(hits), mode, asked, final, indexing) if said else ""
+        self.summary.setText(text)
         self._update_empty_state()
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        hit = self.model.hit(current.row())
-        if hit is not None:
+        self.user_chose = self.user_chose or not self.placing
+        hit, shown = self.model.hit(current.row()), self.preview.hit
+        if hit is not None and not (shown and (shown.path, shown.chunk_id) == (hit.path, hit.chunk_id)):
             self.session.search_worker.request_preview(hit)
 
     def _on_preview(self, preview: PreviewText) -> None:
-        if preview.hit == self.results.current_hit():
+        current = self.results.current_hit()
+        if current is not None and (preview.hit.path, preview.hit.chunk_id) == (current.path, current.chunk_id):
             self.preview.show_preview(preview, self.words)
 
     def _on_model_loading(self, loading: bool) -> None:
@@ -220,6 +216,12 @@ class MainWindow(QMainWindow):
             self.status_line.show_message("Loading the model for search by meaning…", 0)
         else:
             self.status_line.clear()
+
+    def open_current(self) -> None:
+        self._open(self.results.current_hit())
+
+    def reveal_current(self) -> None:
+        self._reveal(self.results.current_hit())
 
     def _open(self, hit: Hit | None) -> None:
         if hit is not None:
@@ -247,6 +249,9 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, progress: Progress) -> None:
         self.indexing.set_progress(progress)
+        self.live.note_progress(progress)
+        if self.stack.currentWidget() is self.empty and self.empty.kind == "no-results-yet":
+            self._update_empty_state()  # how far indexing is
 
     def _on_libraries_changed(self) -> None:
         self.session.search_worker.request_statuses()
@@ -281,7 +286,8 @@ class MainWindow(QMainWindow):
             else:
                 self.empty.show_nothing_indexed(self.indexing.state != "paused")
         else:
-            self.empty.show_no_results(text, self.filters.mode_key(), self.filters.filters() != Filters())
+            filtered, still = self.filters.filters() != Filters(), self.indexing.under_way()
+            self.empty.show_no_results(text, self.filters.mode_key(), filtered, still)
         self._show_page(self.empty)
 
     def _show_page(self, page: QWidget) -> None:
@@ -293,7 +299,7 @@ class MainWindow(QMainWindow):
             if with_preview:  # after the layout has taken the pane back
                 QTimer.singleShot(0, lambda: self.splitter.setSizes([11, 9]))
 
-    def _on_add_folders_requested(self) -> None:
+    def add_folders_requested(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a folder to search")
         if folder:
             self.add_folders([folder])

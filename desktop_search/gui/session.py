@@ -15,13 +15,13 @@ from desktop_search.gui.autostart import set_start_at_login
 from desktop_search.gui.crash import CrashReporter
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.index_worker import IndexBridge, IndexState, IndexWorker
-from desktop_search.gui.indexing_status import IndexingStatus, describe
+from desktop_search.gui.indexing_status import IndexingStatus
 from desktop_search.gui.library_commands import LibraryCommands
 from desktop_search.gui.library_manager import LibraryManager
 from desktop_search.gui.search_worker import SearchBridge, SearchWorker
 from desktop_search.gui.settings_dialog import SettingsDialog
 from desktop_search.gui.tray import Tray
-from desktop_search.records import LibraryRecord, LibraryStatus, Progress
+from desktop_search.records import LibraryRecord, LibraryStatus
 from desktop_search.services import Services
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,6 @@ class Session(QObject):
         self.told_about_tray = False
         self.index_bridge.crashed.connect(crash.report)
         self.search_bridge.crashed.connect(crash.report)
-        self.index_bridge.progress.connect(self._on_progress)
 
     def start(self, index_at_start: bool = True) -> None:
         """Start both threads. Indexing at start means following the folders live (a reconciliation scan
@@ -121,6 +120,7 @@ class Session(QObject):
             window = self.window
             self.tray = Tray(window.focus_search, window.indexing.toggle_pause, window.quit)
             self.tray.set_state(window.indexing.state)
+            window.indexing.summaryChanged.connect(self.tray.set_summary)
             self.tray.show()
         elif not wanted and self.tray is not None:
             self.tray.hide()
@@ -143,10 +143,6 @@ class Session(QObject):
                 QSystemTrayIcon.MessageIcon.Information,
                 6000,
             )
-
-    def _on_progress(self, progress: Progress) -> None:
-        if self.tray is not None:
-            self.tray.set_summary(describe(progress))
 
     # -- called by the window -------------------------------------------------------------------
 

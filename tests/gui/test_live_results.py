@@ -1,0 +1,136 @@
+"""Results follow the index as it fills: a query typed while indexing finds files added later without retyping,
+the empty page says indexing is under way, a refresh keeps the user's place, and the counts on screen go on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop_search.services import build_services
+from tests.conftest import index_all
+from tests.gui.test_indexing import SlowEmbedder, write_folder
+
+
+def visible_text(window) -> str:  # type: ignore[no-untyped-def]
+    """The words of the page shown in place of results (title and body), if it is on screen."""
+    empty = window.empty
+    return f"{empty.title.text()} {empty.body.text()}" if empty.isVisible() else ""
+
+
+def shown_paths(window) -> list[str]:  # type: ignore[no-untyped-def]
+    return [window.model.hit(row).path for row in range(window.model.rowCount())] if window.results.isVisible() else []
+
+
+def test_a_query_typed_while_indexing_shows_files_added_later_without_retyping(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, settings, tmp_path
+) -> None:
+    services = build_services(settings, embedder=SlowEmbedder(0.05))
+    folder = write_folder(tmp_path / "notes", 60)
+    session, window = make_gui(services, index_at_start=True)
+    window.add_folders([str(folder)])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "kayak fjord")
+
+    qtbot.waitUntil(lambda: "Nothing found yet" in visible_text(window), timeout=10000)
+    assert "Indexing is under way" in visible_text(window)
+    assert "try exact words" not in visible_text(window)
+    (folder / "trips").mkdir()
+    (folder / "trips" / "kayak.md").write_text("# Kayak trip\n\nPaddling the fjord at dawn with seals.\n")
+
+    qtbot.waitUntil(lambda: any(p.endswith("kayak.md") for p in shown_paths(window)), timeout=60000)
+    assert shown_paths(window)[0].endswith("kayak.md")
+    assert window.search.text() == "kayak fjord"
+    assert window.summary.isVisible()
+    assert re.match(r"\d+ results?  ·  ", window.summary.text())
+
+
+def test_a_refresh_keeps_the_selected_file_and_the_scroll_position(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services = build_services(settings, embedder=SlowEmbedder(0.0))
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"river-{n:02d}.txt").write_text(f"Note {n} about the river and its {n} bridges.\n")
+    session, window = make_gui(services, index_at_start=True)
+    window.add_folders([str(folder)])
+    qtbot.waitUntil(lambda: bool(window.statuses) and window.statuses[0].files == 30, timeout=30000)
+    window.filters.set_mode("keyword")
+    window.search.setText("river")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() == 30, timeout=10000)
+    window.results.setFocus()
+    for _ in range(8):
+        qtbot.keyClick(window.results, Qt.Key.Key_Down)
+    chosen = window.results.current_hit().path
+    bar = window.results.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scroll = bar.value()
+    assert scroll > 0
+
+    for n in range(30, 36):
+        (folder / f"river-{n:02d}.txt").write_text(f"Note {n} about the river and its {n} bridges.\n")
+
+    qtbot.waitUntil(lambda: window.model.rowCount() == 36, timeout=60000)
+    assert window.summary.text().startswith("36 results")
+    assert window.results.current_hit().path == chosen
+    assert window.preview.title.text() == Path(chosen).name
+    assert bar.value() == scroll
+
+
+def test_counts_on_screen_go_on_after_pause_and_resume(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    embedder = SlowEmbedder(0.05)
+    services = build_services(settings, embedder=embedder)
+    session, window = make_gui(services)
+    shown: list[str] = []
+    window.indexing.summaryChanged.connect(shown.append)
+    window.add_folders([str(write_folder(tmp_path / "many", 80))])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing" and embedder.texts_embedded > 20, timeout=30000)
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.indexing.state == "paused", timeout=10000)
+    before = [int(m.group(1)) for m in map(re.compile(r"([\d,]+) / [\d,]+ passages").search, shown) if m]
+    shown.clear()
+    qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=60000)
+
+    assert not any("0 / 0 files" in line for line in shown), shown
+    after = [int(m.group(1)) for m in map(re.compile(r"([\d,]+) / [\d,]+ passages").search, shown) if m]
+    assert after, shown
+    assert min(after) >= max(before), "the passage count started again after Resume"
+    qtbot.waitUntil(lambda: window.indexing.label.text() == "80 files indexed", timeout=10000)
+    assert window.indexing.label.isVisible()
+
+
+def test_the_start_page_counts_files_while_a_folder_is_indexed(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services = build_services(settings, embedder=SlowEmbedder(0.02))
+    session, window = make_gui(services)
+    window.add_folders([str(write_folder(tmp_path / "many", 400))])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    counts: list[int] = []
+
+    def count_on_page() -> bool:
+        found = (
+            re.match(r"([\d,]+) files? in 1 library", window.empty.body.text()) if window.empty.isVisible() else None
+        )
+        if found and int(found.group(1)) not in counts:
+            counts.append(int(found.group(1)))
+        return len(counts) >= 2 and window.indexing.state == "indexing"
+
+    qtbot.waitUntil(count_on_page, timeout=30000)
+    assert counts == sorted(counts)
+
+
+def test_escape_leaves_no_stale_result_line(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    session, window = make_gui(services)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "invoice")
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    assert window.summary.text().startswith(f"{window.model.rowCount()} result")
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.empty.isVisible(), timeout=5000)
+    qtbot.wait(300)  # the empty query's answer arrives after the page changed
+    assert window.summary.text() == ""
+    assert "What are you looking for?" in window.empty.title.text()
