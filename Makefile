@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch is pinned and installed first: on Linux an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean dist-linux dist-windows
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ lint: $(VENV)/.dev-installed
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy desktop_search
+
+$(VENV)/.packaging-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[packaging]"
+	touch $@
+
+# Linux: PyInstaller onedir -> .deb, .rpm (with rpmbuild), .tar.gz; the frozen app's self-test runs first.
+dist-linux: $(VENV)/.packaging-installed
+	PYTHON=$(BIN)/python packaging/linux/build.sh
+
+# Windows installer, built on any OS (needs makensis, and 7z for the check): CPython + win_amd64 wheels + NSIS.
+dist-windows: $(VENV)/.packaging-installed
+	$(BIN)/python packaging/windows/build_installer.py
+	$(BIN)/python packaging/windows/verify_tree.py --installer dist/DesktopSearch-$$($(BIN)/python -c 'import desktop_search; print(desktop_search.__version__)')-win64-setup.exe
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -15,6 +15,8 @@ _RUN_KEY = r"HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run"
 
 
 def login_command() -> list[str]:
+    if getattr(sys, "frozen", False):  # a PyInstaller build: the executable is the app, it takes no -m
+        return [sys.executable, "gui", "--hidden"]
     return [sys.executable, "-m", "desktop_search", "gui", "--hidden"]
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the Linux artifacts from a PyInstaller onedir: a .deb (here and in CI), a tar.gz, and an
-# AppImage when appimagetool is available (CI downloads it; it cannot be fetched on the dev machine).
+# Build the Linux artifacts from a PyInstaller onedir: a .deb, an .rpm (when rpmbuild is installed), a tar.gz
+# with an install script, and an AppImage when appimagetool is available (CI downloads it; it cannot be
+# fetched on the dev machine).
 # Usage: packaging/linux/build.sh [DIST_DIR]   (run from the repo root with the venv active or .venv present)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -43,8 +44,24 @@ Description: Private, offline semantic search of your own document folders
 CONTROL
 dpkg-deb --root-owner-group -Zxz --build "$PKG" "$DIST/desktop-search_${VERSION}_${ARCH}.deb"
 
+echo "== .rpm =="
+if command -v rpmbuild >/dev/null 2>&1; then
+  RPMTOP="$DIST/rpm"
+  rm -rf "$RPMTOP" && mkdir -p "$RPMTOP"
+  rpmbuild -bb --quiet --define "_topdir $RPMTOP" --define "version $VERSION" --define "staged $PKG" \
+    --target "$(uname -m)" packaging/linux/desktop-search.rpm.spec
+  cp "$RPMTOP"/RPMS/*/desktop-search-*.rpm "$DIST/"
+else
+  echo "rpmbuild not found: .rpm skipped (Debian: apt-get install rpm)"
+fi
+
 echo "== tar.gz =="
+# The onedir plus what install.sh needs to put the app in the user's menu, without root.
+cp packaging/linux/install.sh "$APP/install.sh"
+cp packaging/linux/desktop-search.desktop "$APP/desktop-search.desktop"
+cp packaging/build-icons/desktop-search-256.png "$APP/desktop-search.png"
 tar -C "$DIST" -czf "$DIST/desktop-search-${VERSION}-linux-$(uname -m).tar.gz" desktop-search
+rm "$APP/install.sh" "$APP/desktop-search.desktop" "$APP/desktop-search.png"
 
 if command -v appimagetool >/dev/null 2>&1; then
   echo "== AppImage =="
@@ -61,4 +78,4 @@ else
 fi
 
 echo "build took $(( $(date +%s) - start )) s"
-ls -la "$DIST"/*.deb "$DIST"/*.tar.gz "$DIST"/*.AppImage 2>/dev/null || true
+ls -la "$DIST"/*.deb "$DIST"/*.rpm "$DIST"/*.tar.gz "$DIST"/*.AppImage 2>/dev/null || true
