@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.live = LiveResults(self)
-        build_menus(self)
+        build_menus(self, self)
         self.search.setFocus()
 
     def _connect(self) -> None:
