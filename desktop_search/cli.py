@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from desktop_search import __version__, cli_models, cli_watch
@@ -211,10 +212,9 @@ def cmd_remove(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_gui(services: Services, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from desktop_search.gui.app import GuiOptions, run_gui  # Qt is imported only for the window
+def cmd_gui(home: Path, args: argparse.Namespace) -> int:
+    """The window opens its data folder itself: when it cannot, it asks for another one instead of failing."""
+    from desktop_search.gui.app import GuiOptions, gui_main  # Qt is imported only for the window
 
     screenshot = getattr(args, "screenshot", None)  # absent when `desktop-search` runs with no command
     options = GuiOptions(
@@ -223,7 +223,7 @@ def cmd_gui(services: Services, args: argparse.Namespace) -> int:
         view=getattr(args, "view", "main"),
         hidden=getattr(args, "hidden", False),
     )
-    return run_gui(services, options)
+    return gui_main(home, args.device, options)
 
 
 READ_ONLY_COMMANDS = {"search", "status"}  # these open the index read-only, so a read-only data folder works
@@ -233,7 +233,6 @@ COMMANDS = {
     "search": cmd_search,
     "status": cmd_status,
     "remove": cmd_remove,
-    "gui": cmd_gui,
     **cli_watch.COMMANDS,
     **cli_models.COMMANDS,
 }
@@ -246,17 +245,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         multiprocessing.freeze_support()
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.load(resolve_home(args.home))
-    if args.device:
-        settings = settings.with_changes(device=args.device)
-    if args.self_test:
-        from desktop_search.selftest import main as self_test
-
-        return self_test(settings.device)
+    if (args.command or "gui") == "gui" and not args.self_test:
+        return cmd_gui(resolve_home(args.home), args)
     try:
+        settings = Settings.load(resolve_home(args.home))
+        if args.device:
+            settings = settings.with_changes(device=args.device)
+        if args.self_test:
+            from desktop_search.selftest import main as self_test
+
+            return self_test(settings.device)
         services = build_services(settings, readonly=args.command in READ_ONLY_COMMANDS)
         try:
-            code = COMMANDS[args.command or "gui"](services, args)
+            code = COMMANDS[args.command](services, args)
             sys.stdout.flush()  # a closed pipe shows here rather than in the interpreter's last flush
             return code
         finally:

@@ -31,3 +31,11 @@ class ReadOnlyIndex(UserError):
 
 class AlreadyRunning(DatabaseLocked):
     """Another Desktop Search process is indexing this data folder."""
+
+
+class SettingsError(UserError):
+    """settings.json cannot be read or holds a value of the wrong kind."""
+
+
+class SchemaTooNew(UserError):
+    """The index was written by a newer version of the app."""

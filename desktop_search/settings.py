@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop_search.errors import SettingsError
+
 HOME_ENV = "DESKTOP_SEARCH_HOME"
 
 
@@ -18,6 +20,15 @@ def resolve_home(option: str | None = None) -> Path:
     if chosen:
         return Path(chosen).expanduser().resolve()
     return Path(platformdirs.user_data_dir("desktop-search", appauthor=False))
+
+
+_KINDS = {bool: "true or false", int: "a whole number", str: "a text in quotes"}
+
+
+def _same_kind(value: object, default: object) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return type(value) is type(default)
+    return isinstance(value, type(default))
 
 
 @dataclass(frozen=True)
@@ -56,9 +67,23 @@ class Settings:
     def load(cls, home: Path) -> Settings:
         """Settings stored in the home folder; unknown keys are ignored, missing ones take defaults."""
         path = home / "settings.json"
-        stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        names = {f.name for f in fields(cls)} - {"home"}
-        return cls(home=home, **{k: v for k, v in stored.items() if k in names})
+        fix = "Fix it, or delete it to go back to the default settings."
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"Cannot read the settings file {path}: {exc}. {fix}") from exc
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            raise SettingsError(f"The settings file {path} is not valid JSON ({exc.msg} at {where}). {fix}") from exc
+        if not isinstance(stored, dict):
+            raise SettingsError(f"The settings file {path} must hold one JSON object ({{...}}). {fix}")
+        defaults = {f.name: f.default for f in fields(cls) if f.name != "home"}
+        for key, value in stored.items():
+            if key in defaults and not _same_kind(value, defaults[key]):
+                kind = _KINDS[type(defaults[key])]
+                shown = json.dumps(value)
+                raise SettingsError(f'The settings file {path} has "{key}": {shown}, but it must be {kind}. {fix}')
+        return cls(home=home, **{k: v for k, v in stored.items() if k in defaults})
 
     def save(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from desktop_search.gui.icons import icon
 from desktop_search.gui.main_window import MainWindow
 from desktop_search.gui.opener import Opener, SystemOpener
 from desktop_search.gui.session import Session
+from desktop_search.gui.startup import open_or_ask
 from desktop_search.records import Hit, Progress
 from desktop_search.services import Services
 
@@ -52,6 +53,18 @@ def build_window(services: Services, opener: Opener | None = None) -> tuple[Sess
     session.window = window
     crash.parent_widget = window
     return session, window
+
+
+def gui_main(home: Path, device: str | None, options: GuiOptions) -> int:
+    """The desktop app on the data folder `home` (or another the user picks when that one cannot be used)."""
+    application()
+    services = open_or_ask(home, device)
+    if services is None:
+        return 1
+    try:
+        return run_gui(services, options)
+    finally:
+        services.close()
 
 
 def run_gui(services: Services, options: GuiOptions) -> int:

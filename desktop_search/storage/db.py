@@ -11,7 +11,7 @@ from typing import Any
 import apsw
 
 from desktop_search.errors import DatabaseLocked, DiskFull, ReadOnlyIndex, UserError
-from desktop_search.storage.migrations import MIGRATIONS, migrate, schema_version
+from desktop_search.storage.migrations import MIGRATIONS, migrate, schema_version, too_new
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -46,12 +46,20 @@ def open_database(path: Path, *, readonly: bool = False) -> apsw.Connection:
     try:
         conn = _connect(str(path), flags)
     except apsw.CantOpenError as exc:
+        if not readonly and not path.exists() and not os.access(path.parent, os.W_OK):
+            raise ReadOnlyIndex(
+                f"The data folder {path.parent} is read-only, so the index cannot be created there. Make it "
+                "writable, or choose another data folder with --home."
+            ) from exc
         raise UserError(f"Cannot open the index at {path}: {exc}. Check that the folder is writable.") from exc
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            if (version := schema_version(conn)) > len(MIGRATIONS):
+                conn.close()
+                raise too_new(version, path)
             migrate(conn)
     except (apsw.FullError, apsw.ReadOnlyError, apsw.CantOpenError) as exc:
         # CantOpen: SQLite opened the file read-only and cannot create the -wal/-shm files beside it.
@@ -72,7 +80,10 @@ def open_reader(path: Path) -> apsw.Connection:
     if not path.exists():
         open_database(path).close()
     conn = _read_only(path)
-    if schema_version(conn) < len(MIGRATIONS):
+    if (version := schema_version(conn)) > len(MIGRATIONS):
+        conn.close()
+        raise too_new(version, path)
+    if version < len(MIGRATIONS):
         conn.close()
         try:
             open_database(path).close()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import apsw
 
+from desktop_search.errors import SchemaTooNew
+
 
 # Each entry moves the schema from version i to i + 1. Never edit a released entry: append a new one.
 def _int8_vector_tables(conn: apsw.Connection) -> None:
@@ -181,6 +183,14 @@ def schema_version(conn: apsw.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def too_new(version: int, path: object = None) -> SchemaTooNew:
+    where = f" at {path}" if path else ""
+    return SchemaTooNew(
+        f"The index{where} was written by a newer version of Desktop Search (schema {version}; this version knows "
+        f"up to {len(MIGRATIONS)}). Update Desktop Search, or choose another data folder."
+    )
+
+
 def migrate(conn: apsw.Connection) -> int:
     """Apply every migration newer than the database; returns the resulting version."""
     target = len(MIGRATIONS)
@@ -190,9 +200,7 @@ def migrate(conn: apsw.Connection) -> int:
     try:
         version = schema_version(conn)  # re-read under the write lock: another process may have migrated
         if version > target:
-            raise RuntimeError(
-                f"The index was written by a newer Desktop Search (schema {version}); this one knows {target}."
-            )
+            raise too_new(version)
         for number in range(version, target):
             step = MIGRATIONS[number]
             if callable(step):

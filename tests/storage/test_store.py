@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import sqlite_vec
 
+from desktop_search.errors import SchemaTooNew
 from desktop_search.records import ChunkSpan
 from desktop_search.storage import Store, open_database
 from desktop_search.storage.migrations import MIGRATIONS, schema_version
@@ -42,7 +43,7 @@ def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:
     conn = open_database(tmp_path / "index.sqlite3")
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer Desktop Search"):
+    with pytest.raises(SchemaTooNew, match="written by a newer version of Desktop Search"):
         open_database(tmp_path / "index.sqlite3")
 
 
