@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_search.core.query import fold
+from desktop_search.storage.tokenizer import has_character_script
 
 SNIPPET_CHARS = 240
 
@@ -53,12 +54,18 @@ def find_words(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
     if not words:
         return []
     folded, index = _folded_with_map(text)
-    pattern = re.compile(
-        r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W_])"
-    )
+    pattern = re.compile("|".join(_word_pattern(w) for w in sorted(words, key=len, reverse=True)))
     if index is None:
         return [m.span() for m in pattern.finditer(folded)]
     return [(index[m.start()], _past_marks(text, index[m.end() - 1] + 1)) for m in pattern.finditer(folded)]
+
+
+def _word_pattern(word: str) -> str:
+    """A whole word; in scripts written without spaces (Chinese, Japanese, Thai) every character is a word,
+    as in the keyword index, so the query's characters match wherever they stand together."""
+    if has_character_script(word):
+        return re.escape(word)
+    return r"(?<![^\W_])" + re.escape(word) + r"(?![^\W_])"
 
 
 def _past_marks(text: str, end: int) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 import apsw
 
 from desktop_search.errors import DatabaseLocked, DiskFull, ReadOnlyIndex, UserError
+from desktop_search.storage import tokenizer
 from desktop_search.storage.migrations import MIGRATIONS, migrate, schema_version, too_new
 
 BUSY_TIMEOUT_MS = 5000
@@ -31,6 +32,7 @@ def _connect(target: str, flags: int) -> apsw.Connection:
     conn.enable_load_extension(True)
     conn.load_extension(vec0_path())
     conn.enable_load_extension(False)
+    tokenizer.register(conn)
     return conn
 
 

@@ -37,6 +37,21 @@ def _int8_vector_tables(conn: apsw.Connection) -> None:
             conn.execute(f"INSERT INTO {name}(chunk_id, embedding) VALUES (?, vec_int8(?))", (chunk_id, code))
 
 
+def _words_of_unspaced_scripts(conn: apsw.Connection) -> None:
+    """Rebuild the keyword index with each Chinese, Japanese, Thai, Lao, Khmer or Myanmar character a token
+    (storage/tokenizer.py): unicode61 took a whole sentence of them as one word, so no query matched it."""
+    from desktop_search.storage import tokenizer
+
+    tokenizer.register(conn)
+    conn.execute(
+        f"""DROP TABLE chunks_fts;
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, content='chunk_text', content_rowid='id', tokenize='{tokenizer.TOKENIZE}'
+        );
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');"""
+    )
+
+
 MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """
     CREATE TABLE libraries(
@@ -175,6 +190,8 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """,
     # 7: a library may follow symbolic links wherever they point (off: only links into its own folders).
     "ALTER TABLE libraries ADD COLUMN follow_links INTEGER NOT NULL DEFAULT 0;",
+    # 8: Chinese, Japanese and other scripts without spaces between words become searchable by keyword.
+    _words_of_unspaced_scripts,
 ]
 
 

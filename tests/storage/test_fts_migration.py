@@ -38,3 +38,28 @@ def test_existing_chunks_are_found_by_other_word_forms_after_the_upgrade(tmp_pat
     migrate(conn)
     assert [c for c, _ in store.keyword_chunks(1, '"pinching"', 10)] == [7]
     assert [c for c, _ in store.keyword_chunks(1, '"shoot" "week"', 10)] == [7]
+
+
+UNSPACED = 8  # the migration that cut Chinese, Japanese and Thai text into characters
+
+
+def test_an_upgraded_index_finds_chinese_and_japanese_words_it_could_not_before(tmp_path: Path) -> None:
+    conn = apsw.Connection(str(tmp_path / "index.sqlite3"))
+    conn.enable_load_extension(True)
+    conn.load_extension(sqlite_vec.loadable_path())
+    for step in MIGRATIONS[: UNSPACED - 1]:
+        step(conn) if callable(step) else conn.execute(step)
+    conn.execute(f"PRAGMA user_version = {UNSPACED - 1}")
+    conn.execute("INSERT INTO libraries(id, name, model_id, created_at) VALUES (1, 'lib', 'fake', 0)")
+    conn.execute("INSERT INTO contents(id, library_id, hash, text, chunker) VALUES (1, 1, 'h', '', 'c')")
+    for chunk_id, text in ((7, "东京到京都的新干线很快。"), (8, "東京から京都まで新幹線で行きました。")):
+        conn.execute(
+            "INSERT INTO chunks(id, content_id, seq, start, end, n_tokens, text) VALUES (?, 1, 0, 0, 1, 1, ?)",
+            (chunk_id, text),
+        )
+    conn.execute("INSERT INTO chunks_fts(rowid, text) SELECT id, text FROM chunk_text")
+    store = Store(conn)
+    assert store.keyword_chunks(1, '"京都"', 10) == []
+    migrate(conn)
+    assert sorted(c for c, _ in store.keyword_chunks(1, '"京都"', 10)) == [7, 8]
+    assert [c for c, _ in store.keyword_chunks(1, '"新幹線"', 10)] == [8]
