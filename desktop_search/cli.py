@@ -137,6 +137,7 @@ def _hit_json(hit: Hit) -> dict[str, object]:
         "end": hit.end,
         "library": hit.library,
         "kind": hit.kind,
+        "title": hit.title,
         "modified": datetime.fromtimestamp(hit.mtime_ns / 1e9).isoformat(timespec="seconds"),
     }
 
@@ -152,8 +153,9 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         return 0
     bold, plain = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     for n, hit in enumerate(hits, start=1):
-        page = f"  page {hit.page}" if hit.page else ""
-        print(f"{n}. {hit.path}{page}  (score {hit.score:.4f})")
+        page = f"  {'message' if hit.kind == 'mbox' else 'page'} {hit.page}" if hit.page else ""
+        title = f"{hit.title} — " if hit.title else ""
+        print(f"{n}. {title}{hit.path}{page}  (score {hit.score:.4f})")
         print(f"   {mark(Snippet(hit.snippet, hit.highlights), bold, plain)}")
     return 0
 

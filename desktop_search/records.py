@@ -102,7 +102,11 @@ class PendingChunk:
 
 @dataclass(frozen=True)
 class ChunkInfo:
-    """A stored chunk with the text of its passage and the files that hold it."""
+    """A stored chunk with the text of its passage and the files that hold it.
+
+    `title`: the subject of the e-mail message it is in. In an mbox archive every page is a message and a
+    result of its own (`separate_page`), so results are per `unit`: the content, or the content's page.
+    """
 
     chunk_id: int
     content_id: int
@@ -110,6 +114,12 @@ class ChunkInfo:
     end: int
     page: int | None
     text: str
+    title: str | None = None
+    separate_page: bool = False
+
+    @property
+    def unit(self) -> tuple[int, int]:
+        return (self.content_id, (self.page or 0) if self.separate_page else 0)
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()
     keyword_rank: int | None = None
     dense_rank: int | None = None
+    title: str | None = None  # an e-mail message's subject
 
 
 @dataclass(frozen=True)

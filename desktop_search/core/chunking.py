@@ -72,8 +72,17 @@ def chunk_text(
     chunk_tokens: int,
     overlap: int,
     page_starts: Sequence[int] = (),
+    separate_pages: bool = False,
 ) -> list[ChunkSpan]:
-    """Chunks of at most `chunk_tokens` tokens overlapping by about `overlap` tokens."""
+    """Chunks of at most `chunk_tokens` tokens overlapping by about `overlap` tokens. With `separate_pages`
+    (the messages of an mbox archive) no chunk crosses from one page into the next."""
+    if separate_pages and page_starts:
+        ends = [*page_starts[1:], len(text)]
+        return [
+            ChunkSpan(c.start + a, c.end + a, c.n_tokens, number)
+            for number, (a, b) in enumerate(zip(page_starts, ends, strict=True), start=1)
+            for c in chunk_text(text[a:b], tokenizer, chunk_tokens, overlap)
+        ]
     chunks: list[ChunkSpan] = []
     for seg_start, seg_end in _pieces(text, page_starts):
         tokens = [(s + seg_start, e + seg_start) for s, e in tokenizer.offsets(text[seg_start:seg_end])]

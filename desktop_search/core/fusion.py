@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from desktop_search.records import ChunkInfo
 
 Scored = Sequence[tuple[int, float]]  # (chunk id, score; higher is better), best first
+Unit = tuple[int, int]  # what one result is: (content id, 0), or (content id, page) for a message of an mbox
 
 
 @dataclass
@@ -20,15 +21,16 @@ class Candidate:
     dense_rank: int | None = None
     best_chunk: int = 0
     best_chunk_score: float = float("-inf")
+    page: int = 0  # the message of an mbox archive, whose messages are results of their own (ChunkInfo.unit)
 
 
-def _content_ranks(chunks: Scored, infos: dict[int, ChunkInfo]) -> dict[int, int]:
-    """Rank of each content by its best chunk in a ranked chunk list (1 = best)."""
-    ranks: dict[int, int] = {}
+def _content_ranks(chunks: Scored, infos: dict[int, ChunkInfo]) -> dict[Unit, int]:
+    """Rank of each content (or message) by its best chunk in a ranked chunk list (1 = best)."""
+    ranks: dict[Unit, int] = {}
     for chunk_id, _ in chunks:
         info = infos.get(chunk_id)
-        if info is not None and info.content_id not in ranks:
-            ranks[info.content_id] = len(ranks) + 1
+        if info is not None and info.unit not in ranks:
+            ranks[info.unit] = len(ranks) + 1
     return ranks
 
 
@@ -42,29 +44,29 @@ def _normalised(chunks: Scored, floor: float | None = None) -> dict[int, float]:
     return {c: (s - low) / (high - low) if high > low else 1.0 for c, s in chunks}
 
 
-def _candidates(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo]) -> dict[int, Candidate]:
+def _candidates(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo]) -> dict[Unit, Candidate]:
     kw_ranks, dn_ranks = _content_ranks(keyword, infos), _content_ranks(dense, infos)
     return {
-        content_id: Candidate(content_id, keyword_rank=kw_ranks.get(content_id), dense_rank=dn_ranks.get(content_id))
-        for content_id in kw_ranks.keys() | dn_ranks.keys()
+        unit: Candidate(unit[0], keyword_rank=kw_ranks.get(unit), dense_rank=dn_ranks.get(unit), page=unit[1])
+        for unit in kw_ranks.keys() | dn_ranks.keys()
     }
 
 
 def _pick_passages(
-    candidates: dict[int, Candidate], chunk_scores: dict[int, float], infos: dict[int, ChunkInfo]
+    candidates: dict[Unit, Candidate], chunk_scores: dict[int, float], infos: dict[int, ChunkInfo]
 ) -> None:
     """Each candidate's passage is its chunk with the highest combined score."""
     for chunk_id, score in chunk_scores.items():
         info = infos.get(chunk_id)
         if info is None:
             continue
-        c = candidates[info.content_id]
+        c = candidates[info.unit]
         if score > c.best_chunk_score:
             c.best_chunk, c.best_chunk_score = chunk_id, score
 
 
-def _ranked(candidates: dict[int, Candidate]) -> list[Candidate]:
-    return sorted(candidates.values(), key=lambda c: (-c.score, c.content_id))
+def _ranked(candidates: dict[Unit, Candidate]) -> list[Candidate]:
+    return sorted(candidates.values(), key=lambda c: (-c.score, c.content_id, c.page))
 
 
 def fuse_rrf(
@@ -91,15 +93,15 @@ def fuse_convex(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], den
     and min-max would put the second of two good matches at 0. Cosine scores use min-max."""
     candidates = _candidates(keyword, dense, infos)
     kw, dn = _normalised(keyword, floor=0.0), _normalised(dense)
-    best: dict[int, list[float]] = {}
+    best: dict[Unit, list[float]] = {}
     for chunk_id in kw.keys() | dn.keys():
         info = infos.get(chunk_id)
         if info is not None:
-            parts = best.setdefault(info.content_id, [0.0, 0.0])
+            parts = best.setdefault(info.unit, [0.0, 0.0])
             parts[0] = max(parts[0], kw.get(chunk_id, 0.0))
             parts[1] = max(parts[1], dn.get(chunk_id, 0.0))
-    for content_id, (kw_part, dn_part) in best.items():
-        candidates[content_id].score = (1.0 - dense_weight) * kw_part + dense_weight * dn_part
+    for unit, (kw_part, dn_part) in best.items():
+        candidates[unit].score = (1.0 - dense_weight) * kw_part + dense_weight * dn_part
     chunk_scores = {
         c: (1.0 - dense_weight) * kw.get(c, 0.0) + dense_weight * dn.get(c, 0.0) for c in kw.keys() | dn.keys()
     }

@@ -193,6 +193,7 @@ class Indexer:
                     chunker=self.embedder_for(library.model_id).chunker_key,
                     spans=item.spans,
                     note=item.extracted.note or None,
+                    titles=item.extracted.titles,
                 )
                 return len(item.spans), True
             if isinstance(item, Known):

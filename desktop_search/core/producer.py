@@ -214,6 +214,7 @@ class Producer:
             self.embedder.chunk_tokens,
             self.embedder.chunk_overlap,
             outcome.page_starts,
+            outcome.pages_are_documents,
         )
         self.times.chunk += time.perf_counter() - t0
         self.known.add(content_hash)

@@ -105,6 +105,7 @@ class Searcher:
                         highlights=snippet.highlights,
                         keyword_rank=c.keyword_rank,
                         dense_rank=c.dense_rank,
+                        title=info.title,
                     )
                 )
         return hits
@@ -127,4 +128,4 @@ def _boost_names(candidates: list[Candidate], named: dict[int, int]) -> list[Can
         if c.content_id in named:
             c.score += NAME_BONUS
     candidates += [Candidate(cid, NAME_BONUS, best_chunk=chunk) for cid, chunk in named.items() if cid not in present]
-    return sorted(candidates, key=lambda c: (-c.score, c.content_id))
+    return sorted(candidates, key=lambda c: (-c.score, c.content_id, c.page))

@@ -188,16 +188,18 @@ class Store(SpaceStore, ContextStore):
         chunker: str,
         spans: Sequence[ChunkSpan],
         note: str | None = None,
+        titles: Sequence[str] = (),
     ) -> None:
         """Store a file's extracted text and chunks, queueing them for every live space; one transaction.
 
-        `note` (kept in files.error) says what a size or page cap left out of an indexed file.
+        `note` (kept in files.error) says what a size or page cap left out of an indexed file; `titles` are
+        e-mail subjects (Extracted.titles).
         """
         page_count = len(page_starts) if page_starts else None
         with self.write():
             content_id = self.content_id_by_hash(library_id, content_hash)
             if content_id is None:
-                content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans)
+                content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans, titles)
             old = self._upsert_file(
                 library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", note, content_id
             )
@@ -267,14 +269,16 @@ class Store(SpaceStore, ContextStore):
         page_starts: Sequence[int] | None,
         chunker: str,
         spans: Sequence[ChunkSpan],
+        titles: Sequence[str] = (),
     ) -> int:
         pages = json.dumps(list(page_starts)) if page_starts else None
+        titled = json.dumps(list(titles), ensure_ascii=False) if titles else None
         content_id = int(
             value(
                 self.conn,
-                """INSERT INTO contents(library_id, hash, text, page_starts, chunker)
-                   VALUES (?, ?, '', ?, ?) RETURNING id""",
-                (library_id, content_hash, pages, chunker),
+                """INSERT INTO contents(library_id, hash, text, page_starts, chunker, titles)
+                   VALUES (?, ?, '', ?, ?, ?) RETURNING id""",
+                (library_id, content_hash, pages, chunker, titled),
             )
         )
         self.conn.executemany(
@@ -324,12 +328,18 @@ class Store(SpaceStore, ContextStore):
         if not chunk_ids:
             return {}
         marks = ",".join("?" * len(chunk_ids))
+        # A content with one title per page is an mbox archive: each page (message) is a result of its own.
         rows = self.conn.execute(
-            f"""SELECT ch.id, ch.content_id, ch.start, ch.end, ch.page, t.text
-                FROM chunks ch JOIN chunk_text t ON t.id = ch.id WHERE ch.id IN ({marks})""",
+            f"""SELECT ch.id, ch.content_id, ch.start, ch.end, ch.page, t.text,
+                       CASE WHEN json_array_length(co.titles) = json_array_length(co.page_starts)
+                            THEN json_extract(co.titles, '$[' || (ch.page - 1) || ']')
+                            ELSE json_extract(co.titles, '$[0]') END,
+                       coalesce(json_array_length(co.titles) = json_array_length(co.page_starts), 0)
+                FROM chunks ch JOIN chunk_text t ON t.id = ch.id JOIN contents co ON co.id = ch.content_id
+                WHERE ch.id IN ({marks})""",
             tuple(chunk_ids),
         )
-        return {int(r[0]): ChunkInfo(*r) for r in rows}
+        return {int(r[0]): ChunkInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows}
 
     def contents_by_name(self, library_id: int, fragment: str, limit: int) -> list[tuple[int, str, int]]:
         """(content id, path, first chunk id) of indexed files whose path holds `fragment` (ASCII case ignored)."""

@@ -27,13 +27,20 @@ MB = 1024 * 1024
 class Extracted:
     """The text of a file in reading order; `page_starts[i]` is where page i + 1 begins in `text`.
 
-    `note` says what was left out (a size or page cap), empty when the whole file was read.
+    `note` says what was left out (a size or page cap), empty when the whole file was read. `titles`: the
+    subject of a message (.eml), or of each message of an archive (mbox), where each page is a message.
     """
 
     text: str
     kind: str
     page_starts: tuple[int, ...] = ()
     note: str = ""
+    titles: tuple[str, ...] = ()
+
+    @property
+    def pages_are_documents(self) -> bool:
+        """Each page is a message of its own (an mbox archive): a search result of its own, chunked alone."""
+        return bool(self.page_starts) and len(self.titles) == len(self.page_starts)
 
 
 class ExtractionFailed(Exception):
@@ -95,4 +102,5 @@ def _capped(extracted: Extracted, max_chars: int) -> Extracted:
         return extracted
     pages = tuple(p for p in extracted.page_starts if p < max_chars)
     note = extracted.note or f"only the first {size_text(max_chars)} of text indexed"
-    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note)
+    titles = extracted.titles[: len(pages)] if len(extracted.titles) > 1 else extracted.titles
+    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note, titles)

@@ -11,6 +11,7 @@ filter, the GUI) loads no parser; the import is still a plain `from ... import`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -68,6 +69,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("web", "Web pages", "file-web"),
     Family("text", "Text and Markdown", "file-text"),
     Family("code", "Source code and data", "file-code"),
+    Family("email", "E-mail", "file-text"),
 )
 
 
@@ -122,6 +124,29 @@ def _rtf(data: bytes, limits: ExtractLimits) -> Extracted:
     return extract_rtf(data, limits)
 
 
+def _eml(data: bytes, limits: ExtractLimits) -> Extracted:
+    from desktop_search.core.extract.mail import extract_eml
+
+    return extract_eml(data, limits)
+
+
+def _mbox(data: bytes, limits: ExtractLimits) -> Extracted:
+    from desktop_search.core.extract.mail import extract_mbox
+
+    return extract_mbox(data, limits)
+
+
+_MAIL_HEADER = re.compile(
+    rb"^(Return-Path|Received|From|Date|Subject|Message-ID|Delivered-To|X-Mozilla-Status):", re.MULTILINE | re.I
+)
+
+
+def looks_like_mbox(head: bytes) -> bool:
+    """A "From " separator line followed by mail headers: Thunderbird's and mutt's mailboxes have no extension."""
+    first, _, rest = head.partition(b"\n")
+    return first.startswith(b"From ") and len(_MAIL_HEADER.findall(rest[:4096])) >= 2
+
+
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:256].lower()
     return start.startswith((b"<!doctype html", b"<html"))
@@ -147,6 +172,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("odp", "presentation", (".odp",), _odf, zip_package=True),
     Kind("epub", "ebook", (".epub",), _epub, zip_package=True),
     Kind("html", "web", (".html", ".htm", ".xhtml"), _html, sniff=_looks_like_html),
+    Kind("email", "email", (".eml",), _eml),
+    Kind("mbox", "email", (".mbox", ".mbx"), _mbox, sniff=looks_like_mbox),
     # plain text, decoded by text.py; "text" is also what a text file with an unknown extension is
     Kind("text", "text", (".txt", ".text", ".log", ".ini", ".cfg", ".conf")),
     Kind("markdown", "text", (".md", ".markdown")),
