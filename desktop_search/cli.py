@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from desktop_search import __version__, cli_models, cli_watch
+from desktop_search import __version__, cli_models, cli_ocr, cli_watch
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--hidden", action="store_true", help="start in the system tray (used at login)")
     cli_watch.add_parsers(sub)
     cli_models.add_parsers(sub)
+    cli_ocr.add_parsers(sub)
     return p
 
 
@@ -173,6 +174,7 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
         "skipped": s.skipped,
         "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
         "partial_files": [{"path": f.path, "note": f.error} for f in s.partial_files],
+        "ocr_files": [{"path": path, "pages": pages} for path, pages in s.ocr_files],
         "last_indexed": datetime.fromtimestamp(s.last_indexed_at).isoformat() if s.last_indexed_at else None,
         "follow_links": s.follow_links,
         **cli_models.context_json(s),
@@ -182,12 +184,14 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
 def cmd_status(services: Services, args: argparse.Namespace) -> int:
     statuses = services.libraries.status(args.library)
     if args.json:
-        print(json.dumps([_status_json(s) for s in statuses], indent=2, ensure_ascii=False))
+        shown = [{**_status_json(s), "ocr": services.settings.ocr_on(s.name)} for s in statuses]
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
         return 0
     if not statuses:
         print("No libraries yet. Add a folder: desktop-search add PATH")
     for s in statuses:
-        print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}")
+        ocr = "  OCR on" if services.settings.ocr_on(s.name) else ""
+        print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}{ocr}")
         print(f"  folders: {', '.join(s.folders) or 'none'}")
         if s.follow_links:
             print("  follows symbolic links wherever they point")
@@ -199,6 +203,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
             print(f"  failed: {f.path}: {f.error}")
         for f in s.partial_files:
             print(f"  partly indexed: {f.path}: {f.error}")
+        for path, pages in s.ocr_files:
+            print(f"  read by OCR: {path} ({pages} page{'s' if pages > 1 else ''})")
     return 0
 
 
@@ -237,6 +243,7 @@ COMMANDS = {
     "remove": cmd_remove,
     **cli_watch.COMMANDS,
     **cli_models.COMMANDS,
+    **cli_ocr.COMMANDS,
 }
 
 

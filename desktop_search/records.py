@@ -174,6 +174,7 @@ class LibraryStatus:
     # Indexed only in part (a size or page cap), each with the note saying what was left out.
     partial_files: tuple[FailedFile, ...] = ()
     follow_links: bool = False  # symlinked files and folders are followed wherever they point
+    ocr_files: tuple[tuple[str, int], ...] = ()  # (path, pages read by OCR) of files whose text came from OCR
 
 
 @dataclass(frozen=True)

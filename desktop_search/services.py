@@ -61,6 +61,7 @@ class Services:
             workers=s.extract_workers,
             timeout_s=s.extract_timeout_s,
             memory_mb=s.extract_memory_mb,
+            ocr=tuple(s.ocr) if isinstance(s.ocr, list) else s.ocr,
         )
         return Indexer(self.store, self.embedders, self.settings.home, limits)
 

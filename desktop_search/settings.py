@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import Field, asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -22,13 +23,34 @@ def resolve_home(option: str | None = None) -> Path:
     return Path(platformdirs.user_data_dir("desktop-search", appauthor=False))
 
 
-_KINDS = {bool: "true or false", int: "a whole number", str: "a text in quotes"}
+_KINDS = {bool: "true or false", int: "a whole number", str: "a text in quotes", list: "a list in [brackets]"}
+_OCR_KIND = "true, false, or a list of library names"
 
 
-def _same_kind(value: object, default: object) -> bool:
+def _default(f: Field[Any]) -> object:
+    """A field's default value, made by its factory where it has one (a list)."""
+    return f.default_factory() if callable(f.default_factory) else f.default
+
+
+def _same_kind(value: object, default: object, key: str = "") -> bool:
+    if key == "ocr":  # every library, none, or some by name
+        return isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
     if isinstance(default, bool) or isinstance(value, bool):
         return type(value) is type(default)
     return isinstance(value, type(default))
+
+
+def ocr_enabled(setting: bool | list[str] | tuple[str, ...], library: str) -> bool:
+    """Whether the `ocr` setting (true, false, or a list of library names) covers this library."""
+    return setting if isinstance(setting, bool) else library in setting
+
+
+def with_ocr(setting: bool | list[str], library: str, enabled: bool, every: list[str]) -> bool | list[str]:
+    """The `ocr` setting after turning OCR on or off for one library (`every`: all library names)."""
+    names = [n for n in every if ocr_enabled(setting, n) and n != library] + ([library] if enabled else [])
+    if set(names) >= set(every):
+        return True
+    return sorted(names) or False
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,10 @@ class Settings:
     tray_icon: bool = True  # desktop app: show an icon in the system tray
     close_to_tray: bool = True  # desktop app: closing the window keeps indexing in the tray
     start_at_login: bool = False  # desktop app: start hidden in the tray when the user logs in
+    ocr: bool | list[str] = False  # read pictures and scanned PDF pages (OCR): every library, or these by name
+
+    def ocr_on(self, library: str) -> bool:
+        return ocr_enabled(self.ocr, library)
 
     @property
     def db_path(self) -> Path:
@@ -77,10 +103,10 @@ class Settings:
             raise SettingsError(f"The settings file {path} is not valid JSON ({exc.msg} at {where}). {fix}") from exc
         if not isinstance(stored, dict):
             raise SettingsError(f"The settings file {path} must hold one JSON object ({{...}}). {fix}")
-        defaults = {f.name: f.default for f in fields(cls) if f.name != "home"}
+        defaults = {f.name: _default(f) for f in fields(cls) if f.name != "home"}
         for key, value in stored.items():
-            if key in defaults and not _same_kind(value, defaults[key]):
-                kind = _KINDS[type(defaults[key])]
+            if key in defaults and not _same_kind(value, defaults[key], key):
+                kind = _OCR_KIND if key == "ocr" else _KINDS[type(defaults[key])]
                 shown = json.dumps(value)
                 raise SettingsError(f'The settings file {path} has "{key}": {shown}, but it must be {kind}. {fix}')
         return cls(home=home, **{k: v for k, v in stored.items() if k in defaults})

@@ -71,7 +71,17 @@ class Indexer:
         plan = SpacePlan(self.store, library, embedder, self.embedder_for, refresh=refresh_context)
         stop = threading.Event()
         known = self.store.known_hashes(library.id)
-        producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract, self._pool)
+        producer = Producer(
+            work,
+            known,
+            embedder,
+            self.limits,
+            stop,
+            self.times,
+            self.extract,
+            self._pool,
+            ocr=self.limits.ocr_on(library.name),
+        )
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:
@@ -194,6 +204,7 @@ class Indexer:
                     spans=item.spans,
                     note=item.extracted.note or None,
                     titles=item.extracted.titles,
+                    ocr_pages=item.extracted.ocr_pages,
                 )
                 return len(item.spans), True
             if isinstance(item, Known):

@@ -7,18 +7,20 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from desktop_search.core.chunking import chunk_text
 from desktop_search.core.extract import MB, TEXT_KINDS, Extract, Extracted, ExtractLimits, detect_kind
+from desktop_search.core.extract.ocr import OCR_OFF
 from desktop_search.core.extract.opening import NotRegularFile, open_regular
 from desktop_search.core.extract.sniff import binary_reason
 from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool
 from desktop_search.core.scanner import ScannedFile
 from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkSpan, NoText
+from desktop_search.settings import ocr_enabled
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +40,17 @@ class IndexLimits:
     workers: int = 0  # 0: a sensible number for the cores
     timeout_s: float = 60.0
     memory_mb: int = 1024
+    ocr: bool | tuple[str, ...] = False  # the `ocr` setting: every library, or these by name
 
     def pool(self) -> PoolLimits:
         extract = ExtractLimits(self.max_text_bytes, self.max_pages, self.max_unzipped_bytes)
-        return PoolLimits(self.workers, self.timeout_s, self.memory_mb, extract=extract)
+        # ONNX Runtime and OpenCV reserve address space the cap counts: an OCR worker peaks near 1.4 GB virtual
+        # (0.55 GB resident) on an A4 page, so workers get at least OCR_MEMORY_MB while any library reads by OCR.
+        memory_mb = max(self.memory_mb, OCR_MEMORY_MB) if self.ocr else self.memory_mb
+        return PoolLimits(self.workers, self.timeout_s, memory_mb, extract=extract)
+
+    def ocr_on(self, library: str) -> bool:
+        return ocr_enabled(self.ocr, library)
 
 
 @dataclass
@@ -98,7 +107,11 @@ class Hashed(NamedTuple):
     too_large: bool
 
 
-def hash_file(path: str, limits: IndexLimits) -> Hashed:
+OCR_KINDS = frozenset({"pdf", "image"})  # what OCR can read more of
+OCR_MEMORY_MB = 2048
+
+
+def hash_file(path: str, limits: IndexLimits, ocr: bool = False) -> Hashed:
     """The content hash and detected kind, streamed so that a 2 GB file never sits in memory.
 
     Text files are hashed only as far as they are indexed (the text cap), so a growing log whose
@@ -115,6 +128,8 @@ def hash_file(path: str, limits: IndexLimits) -> Hashed:
         # The same bytes read as another format give other text (an empty .txt is indexed, an empty .pdf
         # is broken; HTML in a .txt keeps its tags), so the extractor family is part of the identity.
         digest.update(b"text\0" if kind in TEXT_KINDS else f"{kind}\0".encode())
+        if ocr and kind in OCR_KINDS:  # read with OCR, the same bytes give more text
+            digest.update(b"ocr\0")
         if size > budget:
             digest.update(b"first %d bytes\0" % budget)
         f.seek(0)
@@ -136,6 +151,7 @@ class Producer:
     times: StageTimes
     extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
     pool: WorkerPool | None = None  # a warm pool kept by a long-lived owner (watching); else one per run
+    ocr: bool = False  # the library's OCR setting
     out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
     _pending: dict[int, tuple[ScannedFile, str, str, float]] = field(default_factory=dict)  # hash, kind, sent
 
@@ -180,7 +196,7 @@ class Producer:
         """Known content or a reason to skip, or else a job for the workers."""
         t0 = time.perf_counter()
         try:
-            hashed = hash_file(item.path, self.limits)
+            hashed = hash_file(item.path, self.limits, self.ocr)
         except NotRegularFile as exc:  # a named pipe, socket or device: never opened, never waited on
             return Failed(item, "skipped", exc.reason)
         except OSError as exc:
@@ -191,10 +207,12 @@ class Producer:
             return Failed(item, "skipped", f"larger than the {self.limits.max_file_bytes // MB} MB limit", hashed.kind)
         if hashed.kind is None:
             return Failed(item, "skipped", binary_reason(hashed.head))
+        if hashed.kind == "image" and not self.ocr:
+            return Failed(item, "skipped", OCR_OFF, "image")
         if hashed.content_hash in self.known:
             return Known(item, hashed.content_hash, hashed.kind)
         self._pending[key] = (item, hashed.content_hash, hashed.kind, time.perf_counter())
-        return Job(key, item.path, item.size, item.mtime_ns)
+        return Job(key, item.path, item.size, item.mtime_ns, replace(self.limits.pool().extract, ocr=self.ocr))
 
     def _deliver(self, results: list[tuple[Job, Outcome]]) -> None:
         for job, outcome in results:

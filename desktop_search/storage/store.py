@@ -189,6 +189,7 @@ class Store(SpaceStore, ContextStore):
         spans: Sequence[ChunkSpan],
         note: str | None = None,
         titles: Sequence[str] = (),
+        ocr_pages: int = 0,
     ) -> None:
         """Store a file's extracted text and chunks, queueing them for every live space; one transaction.
 
@@ -200,6 +201,8 @@ class Store(SpaceStore, ContextStore):
             content_id = self.content_id_by_hash(library_id, content_hash)
             if content_id is None:
                 content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans, titles)
+                if ocr_pages:
+                    self.conn.execute("UPDATE contents SET ocr_pages = ? WHERE id = ?", (ocr_pages, content_id))
             old = self._upsert_file(
                 library_id, root_id, path, size, mtime_ns, kind, page_count, "indexed", note, content_id
             )
@@ -402,7 +405,29 @@ class Store(SpaceStore, ContextStore):
             last_indexed_at=library.last_indexed_at,
             partial_files=tuple(f for f in noted if f.status == "indexed"),
             follow_links=library.follow_links,
+            ocr_files=tuple(
+                (str(r[0]), int(r[1]))
+                for r in self.conn.execute(
+                    """SELECT f.path, c.ocr_pages FROM files f JOIN contents c ON c.id = f.content_id
+                       WHERE f.library_id = ? AND c.ocr_pages > 0 ORDER BY f.path""",
+                    (library.id,),
+                )
+            ),
         )
+
+    def look_again_for_ocr(self, library_id: int) -> int:
+        """After the library's OCR setting changed: files whose text OCR changes (pictures, PDFs that failed
+        or have a page without text, PDFs read by OCR) are looked at on the next run. Returns how many."""
+        with self.write():
+            self.conn.execute(
+                """UPDATE files SET mtime_ns = -1 WHERE library_id = ? AND (kind = 'image' OR (kind = 'pdf' AND (
+                     status != 'indexed' OR content_id IN (
+                       SELECT c.id FROM contents c WHERE c.library_id = files.library_id AND (c.ocr_pages > 0
+                         OR EXISTS (SELECT 1 FROM json_each(c.page_starts) a JOIN json_each(c.page_starts) b
+                                    ON b.key = a.key + 1 WHERE b.value - a.value <= 2))))))""",
+                (library_id,),
+            )
+            return int(self.conn.changes())
 
     # -- desktop app support ------------------------------------------------------------------
 

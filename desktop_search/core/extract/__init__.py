@@ -36,6 +36,7 @@ class Extracted:
     page_starts: tuple[int, ...] = ()
     note: str = ""
     titles: tuple[str, ...] = ()
+    ocr_pages: int = 0  # pages (or pictures) whose text was read by OCR
 
     @property
     def pages_are_documents(self) -> bool:
@@ -60,6 +61,7 @@ class ExtractLimits:
     max_text_bytes: int = 8 * MB  # text files: only this much is read and indexed
     max_pages: int = 2000  # PDFs: pages beyond this are left out
     max_unzipped_bytes: int = 256 * MB  # Office/ODF/EPUB: total decompressed size (zip bombs)
+    ocr: bool = False  # read pictures and PDF pages without a text layer with OCR (the library's setting)
 
 
 def size_text(n: int) -> str:
@@ -103,4 +105,4 @@ def _capped(extracted: Extracted, max_chars: int) -> Extracted:
     pages = tuple(p for p in extracted.page_starts if p < max_chars)
     note = extracted.note or f"only the first {size_text(max_chars)} of text indexed"
     titles = extracted.titles[: len(pages)] if len(extracted.titles) > 1 else extracted.titles
-    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note, titles)
+    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note, titles, extracted.ocr_pages)

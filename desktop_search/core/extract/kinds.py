@@ -70,6 +70,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("text", "Text and Markdown", "file-text"),
     Family("code", "Source code and data", "file-code"),
     Family("email", "E-mail", "file-text"),
+    Family("image", "Pictures (OCR)", "file-generic"),
 )
 
 
@@ -136,6 +137,12 @@ def _mbox(data: bytes, limits: ExtractLimits) -> Extracted:
     return extract_mbox(data, limits)
 
 
+def _image(data: bytes, limits: ExtractLimits) -> Extracted:
+    from desktop_search.core.extract.ocr import extract_image
+
+    return extract_image(data, limits)
+
+
 _MAIL_HEADER = re.compile(
     rb"^(Return-Path|Received|From|Date|Subject|Message-ID|Delivered-To|X-Mozilla-Status):", re.MULTILINE | re.I
 )
@@ -174,6 +181,14 @@ KINDS: tuple[Kind, ...] = (
     Kind("html", "web", (".html", ".htm", ".xhtml"), _html, sniff=_looks_like_html),
     Kind("email", "email", (".eml",), _eml),
     Kind("mbox", "email", (".mbox", ".mbx"), _mbox, sniff=looks_like_mbox),
+    # read only with OCR on (the library's `ocr` setting); skipped with that reason otherwise
+    Kind(
+        "image",
+        "image",
+        (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+        _image,
+        magic=(Magic(b"\x89PNG"), Magic(b"\xff\xd8\xff"), Magic(b"II*\x00"), Magic(b"MM\x00*")),
+    ),
     # plain text, decoded by text.py; "text" is also what a text file with an unknown extension is
     Kind("text", "text", (".txt", ".text", ".log", ".ini", ".cfg", ".conf")),
     Kind("markdown", "text", (".md", ".markdown")),

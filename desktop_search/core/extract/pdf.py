@@ -28,7 +28,9 @@ def normalise_page(text: str) -> str:
     return _HYPHENATED.sub("", text).strip()
 
 
-def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+def _pdfium_pages(data: bytes, max_pages: int, ocr: bool = False) -> tuple[list[str], int, int]:
+    """The text of each page, the page count and how many pages were read by OCR (those without text, with
+    `ocr` on)."""
     import pypdfium2 as pdfium
 
     # PdfiumError's err_code is not trusted: pdfium keeps one last error per process and leaves it unset on
@@ -37,13 +39,20 @@ def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
     try:
         total = len(pdf)
         pages = []
+        read_by_ocr = 0
         for index in range(min(total, max_pages)):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            text = textpage.get_text_range()
             textpage.close()
+            if ocr and not text.strip():
+                from desktop_search.core.extract.ocr import PDF_DPI, read_picture
+
+                text = read_picture(page.render(scale=PDF_DPI / 72).to_pil())
+                read_by_ocr += 1 if text.strip() else 0
+            pages.append(text)
             page.close()
-        return pages, total
+        return pages, total, read_by_ocr
     finally:
         pdf.close()
 
@@ -79,19 +88,19 @@ def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
     return pages, total
 
 
-def _assemble(pages: list[str], total: int, max_pages: int) -> Extracted:
+def _assemble(pages: list[str], total: int, max_pages: int, read_by_ocr: int = 0) -> Extracted:
     texts = [normalise_page(p) for p in pages]
     if total == 0:
         raise ExtractionFailed("failed", "PDF has no pages", "pdf")
     if not any(texts):
-        raise ExtractionFailed("failed", NO_TEXT_LAYER, "pdf")
+        raise ExtractionFailed("failed", NO_TEXT_LAYER if not read_by_ocr else "no text found by OCR", "pdf")
     starts, parts, offset = [], [], 0
     for text in texts:
         starts.append(offset)
         parts.append(text)
         offset += len(text) + 2
     note = f"only the first {max_pages} of {total} pages indexed" if total > max_pages else ""
-    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note)
+    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note, ocr_pages=read_by_ocr)
 
 
 def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
@@ -101,8 +110,9 @@ def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
     import pypdfium2 as pdfium
 
     try:
-        pages, total = _pdfium_pages(data, limits.max_pages)
+        pages, total, read_by_ocr = _pdfium_pages(data, limits.max_pages, limits.ocr)
     except pdfium.PdfiumError as exc:
         log.info("pdfium could not read the PDF (%s); trying pypdf", exc)
         pages, total = _pypdf_pages(data, limits.max_pages)
-    return _assemble(pages, total, limits.max_pages)
+        read_by_ocr = 0
+    return _assemble(pages, total, limits.max_pages, read_by_ocr)

@@ -59,6 +59,7 @@ class Job:
     path: str
     size: int
     mtime_ns: int
+    limits: ExtractLimits | None = None  # this file's limits (its library's OCR setting); None: the pool's
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ class WorkerPool:
                 return
             job = self._waiting.popleft()
             try:
-                idle.conn.send((job, self.limits.extract))
+                idle.conn.send((job, job.limits or self.limits.extract))
             except OSError:
                 self._waiting.appendleft(job)
                 _stop(idle, force=True)
