@@ -8,7 +8,6 @@ import pytest
 
 from desktop_search.core.extract import ExtractionFailed, ExtractLimits, extract_bytes
 from desktop_search.core.extract.ocr import unglue
-from desktop_search.core.extract.pdf import NO_TEXT_LAYER
 from desktop_search.core.query import words_of
 from tests.core.extract.ocr_samples import SCANNED_LINES, page_picture, png_bytes, real_photo, scanned_pdf
 from tests.core.extract.samples import make_pdf
