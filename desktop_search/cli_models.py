@@ -47,6 +47,7 @@ def _model_rows(services: Services) -> list[dict[str, object]]:
                 "prefixes": [spec.query_prefix, spec.document_prefix],
                 "max_tokens": spec.max_tokens,
                 "licence": spec.licence,
+                "languages": spec.languages,
                 "installed": str(folder) if folder else None,
             }
         )
@@ -71,6 +72,7 @@ def cmd_models(services: Services, args: argparse.Namespace) -> int:
         kind = "contextual" if r["contextual"] else "bi-encoder"
         where = "installed" if r["installed"] else "not installed"
         print(f"{r['id']:<22} {r['dim']:>4}d  {r['size_mb']:>5} MB  {kind:<10}  {where}   ({r['repo']})")
+        print(f"{'':<22} languages: {r['languages']}")
     print("Get one with `desktop-search models download ID` or `desktop-search models import ID FOLDER`.")
     return 0
 

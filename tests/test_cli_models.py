@@ -27,6 +27,11 @@ def test_models_lists_the_catalog_with_what_is_installed(capsys: pytest.CaptureF
     assert rows["cde-small-v2"]["contextual"]
     assert not rows["cadet-embed-base-v1"]["contextual"]
     assert rows["cadet-embed-base-v1"]["prefixes"] == ["query: ", "passage: "]
+    assert rows["multilingual-e5-small"]["prefixes"] == ["query: ", "passage: "]
+    assert rows["multilingual-e5-small"]["languages"] == "about 100 languages (those of XLM-RoBERTa)"
+    assert rows["all-minilm-l6-v2"]["languages"] == "English"
+    code, out, _ = run(capsys, "--home", str(tmp_path / "h"), "models")
+    assert "languages: 50+ languages" in out
 
 
 def test_import_installs_and_the_list_shows_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

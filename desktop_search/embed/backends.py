@@ -29,7 +29,7 @@ def _cde(request: LoadRequest) -> Embedder:
 TRANSFORMERS = register(
     Backend(
         name="transformers",
-        architectures=frozenset({"bert"}),
+        architectures=frozenset({"bert", "xlm-roberta"}),
         factory=_transformers_bi_encoder,
         uses_torch=True,
         installed=_torch_installed,

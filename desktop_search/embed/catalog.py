@@ -31,6 +31,7 @@ class ModelSpec:
     bundled_package: str | None = None  # a Python package that ships the weights
     files: tuple[str, ...] = ("config.json", "model.safetensors", "tokenizer.json")  # what a download fetches
     tokenizer_revision: str = "main"
+    languages: str = "English"  # what it was trained for, as the model picker and `models` show it
 
     @property
     def contextual(self) -> bool:
@@ -104,6 +105,38 @@ CATALOG: dict[str, ModelSpec] = {
             backend="transformers",
             query_prefix="query: ",
             document_prefix="passage: ",
+        ),
+        # Multilingual bi-encoders: XLM-RoBERTa networks with a SentencePiece vocabulary of 250k pieces, which is
+        # most of their size. A query in one language finds passages in another.
+        ModelSpec(
+            id="multilingual-e5-small",
+            repo="intfloat/multilingual-e5-small",
+            revision="main",  # no commit known here; a download records the commit it got
+            size_mb=471,
+            dim=384,
+            max_tokens=512,
+            chunk_tokens=254,
+            chunk_overlap=32,
+            licence="MIT",
+            architecture="xlm-roberta",
+            backend="transformers",
+            query_prefix="query: ",
+            document_prefix="passage: ",
+            languages="about 100 languages (those of XLM-RoBERTa)",
+        ),
+        ModelSpec(
+            id="paraphrase-multilingual-minilm-l12-v2",
+            repo="sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2",
+            revision="main",
+            size_mb=471,
+            dim=384,
+            max_tokens=128,  # sentence-transformers' max_seq_length for this model
+            chunk_tokens=126,
+            chunk_overlap=16,
+            licence="Apache-2.0",
+            architecture="xlm-roberta",
+            backend="transformers",
+            languages="50+ languages",
         ),
     )
 }

@@ -17,7 +17,10 @@ class HFTokenizer:
         self._plain.no_padding()
         self._model = Tokenizer.from_file(str(path))
         self._model.enable_truncation(max_length=max_tokens)
-        self._model.enable_padding(pad_id=self._model.token_to_id("[PAD]") or 0)
+        pad = next((t for t in ("[PAD]", "<pad>") if self._model.token_to_id(t) is not None), None)
+        # XLM-RoBERTa's pad is "<pad>" (1): its position ids count the tokens that are not the pad id.
+        pad_id = self._model.token_to_id(pad) if pad else 0
+        self._model.enable_padding(pad_id=pad_id or 0, pad_token=pad or "[PAD]")
 
     def offsets(self, text: str) -> list[tuple[int, int]]:
         encoding = self._plain.encode(text, add_special_tokens=False)

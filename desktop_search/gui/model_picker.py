@@ -24,7 +24,7 @@ def model_label(spec: ModelSpec, models_dir: Path) -> str:
     where = "ready" if model_ready(spec, models_dir) else "download"
     kind = "contextual, " if spec.contextual else ""
     default = ", offline default" if spec.id == DEFAULT_MODEL else ""
-    return f"{spec.id}  ({kind}{spec.size_mb:,} MB, {where}{default})"
+    return f"{spec.id}  ({kind}{spec.size_mb:,} MB, {where}{default}) — {spec.languages}"
 
 
 class ModelPicker(QWidget):

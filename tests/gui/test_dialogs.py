@@ -67,6 +67,16 @@ def test_changing_a_librarys_model_records_it_and_reindexes(qtbot, make_gui, ser
     assert any("'default' now uses cadet-embed-base-v1" in m for m in messages)
 
 
+def test_the_picker_shows_each_models_languages(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    picker = ModelPicker(tmp_path / "models", current="multilingual-e5-small")
+    qtbot.addWidget(picker)
+    picker.show()
+    assert picker.combo.currentText().endswith("— about 100 languages (those of XLM-RoBERTa)")
+    shown = [picker.combo.itemText(i) for i in range(picker.combo.count())]
+    assert any(t.startswith("all-minilm-l6-v2") and t.endswith("— English") for t in shown)
+    assert any(t.startswith("paraphrase-multilingual-minilm-l12-v2") and "50+ languages" in t for t in shown)
+
+
 def test_model_download_shows_progress_and_can_be_cancelled(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     download = pytest.importorskip("desktop_search.embed.download")
     started = threading.Event()

@@ -261,7 +261,7 @@ def test_a_truncated_text_file_says_so_and_ends_on_a_whole_character() -> None:
 
 def test_binary_files_are_skipped_by_content_not_extension() -> None:
     png = _failure(b"\x89PNG\r\n\x1a\n" + bytes(100), "holiday.txt")
-    assert (png.status, png.reason) == ("skipped", "not a document (image)")
+    assert (png.status, png.reason) == ("skipped", "image (turn on OCR for this library to read text in pictures)")
     elf = _failure(b"\x7fELF\x02\x01\x01" + bytes(100), "tool")
     assert elf.status == "skipped"
     legacy = _failure(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "old.docx")

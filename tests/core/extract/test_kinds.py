@@ -11,7 +11,7 @@ import openpyxl
 import pptx
 import pytest
 
-from desktop_search.core.extract import extract_bytes
+from desktop_search.core.extract import ExtractLimits, extract_bytes
 from desktop_search.core.extract.kinds import (
     BY_EXTENSION,
     FAMILIES,
@@ -25,6 +25,8 @@ from desktop_search.core.extract.kinds import (
 )
 from desktop_search.gui.filters import FILE_TYPES
 from desktop_search.paths import resources_dir
+from tests.core.extract.mail_samples import message
+from tests.core.extract.ocr_samples import page_picture, png_bytes
 from tests.core.extract.samples import make_docx, make_epub, make_odf, make_pdf
 
 
@@ -68,6 +70,9 @@ SAMPLES = {
     "odp": lambda t: _odf("odp", t),
     "epub": lambda t: make_epub([("Chapter", t)]),
     "html": lambda t: f"<!doctype html><title>Page</title><p>{t}</p>".encode(),
+    "email": lambda t: message("Note", t).as_bytes(),
+    "mbox": lambda t: b"From alice@example.org Tue Mar  4 10:15:00 2025\n" + message("Note", t).as_bytes(),
+    "image": lambda t: png_bytes(page_picture([t], size=(600, 120))),  # read with OCR
 }
 
 
@@ -79,7 +84,7 @@ def test_every_document_kind_has_a_sample() -> None:
 def test_each_document_kind_extracts_a_real_file_under_each_extension(kind) -> None:  # type: ignore[no-untyped-def]
     data = SAMPLES[kind.name]("marmalade expedition")
     for ext in kind.extensions:
-        result = extract_bytes(data, Path(f"sample{ext}"))
+        result = extract_bytes(data, Path(f"sample{ext}"), ExtractLimits(ocr=kind.name == "image"))
         assert result.kind == kind.name
         assert "marmalade expedition" in result.text
 
