@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from desktop_search import __version__, cli_models, cli_ocr, cli_watch
+from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_watch
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_watch.add_parsers(sub)
     cli_models.add_parsers(sub)
     cli_ocr.add_parsers(sub)
+    cli_remote.add_parsers(sub)
     return p
 
 
@@ -184,7 +185,10 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
 def cmd_status(services: Services, args: argparse.Namespace) -> int:
     statuses = services.libraries.status(args.library)
     if args.json:
-        shown = [{**_status_json(s), "ocr": services.settings.ocr_on(s.name)} for s in statuses]
+        shown = [
+            {**_status_json(s), "ocr": services.settings.ocr_on(s.name), "remote": cli_remote.remote_url(s.model_id)}
+            for s in statuses
+        ]
         print(json.dumps(shown, indent=2, ensure_ascii=False))
         return 0
     if not statuses:
@@ -197,6 +201,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
             print("  follows symbolic links wherever they point")
         print(f"  files: {s.files} indexed, {s.failed} failed, {s.skipped} skipped")
         print(f"  chunks: {s.chunks} ({s.embedded} embedded, {s.pending} waiting)")
+        if url := cli_remote.remote_url(s.model_id):
+            print(f"  embedded on {url}: passages and queries leave this machine for that address")
         if line := cli_models.context_line(s):
             print(line)
         for f in s.failed_files:
@@ -244,6 +250,7 @@ COMMANDS = {
     **cli_watch.COMMANDS,
     **cli_models.COMMANDS,
     **cli_ocr.COMMANDS,
+    **cli_remote.COMMANDS,
 }
 
 

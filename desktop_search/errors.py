@@ -29,6 +29,10 @@ class ReadOnlyIndex(UserError):
     """The index cannot be written: read-only media, file or mount."""
 
 
+class EmbeddingServerDown(UserError):
+    """A remote embedding server does not answer; indexing waits and resumes, nothing is lost."""
+
+
 class AlreadyRunning(DatabaseLocked):
     """Another Desktop Search process is indexing this data folder."""
 

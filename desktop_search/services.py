@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from desktop_search.core.libraries import LibraryService
 from desktop_search.core.search import Searcher
+from desktop_search.embed.catalog import remote_spec, set_user_models
 from desktop_search.settings import Settings
 from desktop_search.storage import Store, open_database, open_reader
 
@@ -75,6 +76,7 @@ class Services:
 
 def build_services(settings: Settings, embedder: Embedder | None = None, *, readonly: bool = False) -> Services:
     """`readonly`: for commands that only read (search, status), which then work on a read-only data folder."""
+    set_user_models([remote_spec(entry, settings.remote_consent) for entry in settings.remote_models])
     store = Store(open_reader(settings.db_path) if readonly else open_database(settings.db_path))
     provider = EmbedderProvider(
         settings.models_dir, settings.device, settings.threads, settings.backend, injected=embedder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import Field, asdict, dataclass, fields, replace
+from dataclasses import Field, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,8 @@ class Settings:
     close_to_tray: bool = True  # desktop app: closing the window keeps indexing in the tray
     start_at_login: bool = False  # desktop app: start hidden in the tray when the user logs in
     ocr: bool | list[str] = False  # read pictures and scanned PDF pages (OCR): every library, or these by name
+    remote_models: list[dict[str, object]] = field(default_factory=list)  # user-defined models on a server
+    remote_consent: list[str] = field(default_factory=list)  # server addresses the user agreed to send passages to
 
     def ocr_on(self, library: str) -> bool:
         return ocr_enabled(self.ocr, library)

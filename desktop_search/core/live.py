@@ -14,7 +14,7 @@ from desktop_search.core.events import Debouncer
 from desktop_search.core.indexer import Indexer
 from desktop_search.core.scanner import Exclusions, excluded_below, root_of
 from desktop_search.core.watcher import Watcher
-from desktop_search.errors import DiskFull, ReadOnlyIndex
+from desktop_search.errors import DiskFull, EmbeddingServerDown, ReadOnlyIndex
 from desktop_search.records import LibraryRecord, Progress, RootRecord
 from desktop_search.storage import Store
 
@@ -34,7 +34,7 @@ class LiveOptions:
     rescan_interval_s: float = DEFAULT_RESCAN_S  # a full reconciliation this often, whatever the events said
     poll_interval_s: float = 120.0  # folders without live events (network, removable, watch limit)
     sleep_jump_s: float = 20.0  # wall clock ahead of the monotonic clock by this much: we were asleep
-    retry_s: float = 30.0  # after a disk-full or read-only error, try again this often
+    retry_s: float = 30.0  # after a disk-full, read-only or embedding-server-down error, try again this often
     tick_s: float = 1.0  # longest wait between checks
 
 
@@ -229,7 +229,7 @@ class LiveIndex:
             for progress in self.indexer.run(lib.record, cancel=self._interrupt, paths=paths):
                 completed = completed or progress.phase == "done"
                 yield progress
-        except (DiskFull, ReadOnlyIndex) as exc:
+        except (DiskFull, ReadOnlyIndex, EmbeddingServerDown) as exc:
             yield Progress(lib.record.name, "watch", messages=(str(exc),))
             if paths is None:
                 self._wait(self.options.retry_s)

@@ -47,3 +47,23 @@ CDE = register(
         summary="contextual document embeddings, our own two-stage implementation on torch",
     )
 )
+
+
+def _remote(request: LoadRequest) -> Embedder:
+    from desktop_search.embed.remote import RemoteEmbedder
+    from desktop_search.embed.tokenizer import HFTokenizer
+
+    tokenizer = HFTokenizer(request.folder / "tokenizer.json", request.spec.max_tokens)
+    return RemoteEmbedder(request.spec, tokenizer)
+
+
+OPENAI = register(
+    Backend(
+        name="openai",
+        architectures=frozenset({"openai-api"}),
+        factory=_remote,
+        uses_torch=False,
+        summary="an OpenAI-compatible /v1/embeddings server (Ollama, TEI, vLLM, Infinity, LM Studio): passages leave "
+        "this machine for that address",
+    )
+)

@@ -13,6 +13,23 @@ CDE_CHUNK_TOKENS = 384  # long chunks amortise the 520-position context prefix: 
 
 
 @dataclass(frozen=True)
+class RemoteEndpoint:
+    """How a user-defined remote model is reached: an OpenAI-compatible embeddings API (embed/remote.py)."""
+
+    url: str  # the API base, e.g. http://gpu-box.local:7997/v1 (…/embeddings is appended)
+    model: str  # the model name the server knows
+    api_key_env: str = ""  # environment variable holding the key; else the system keyring, else none
+    batch_size: int = 32  # texts per request
+    timeout_s: float = 30.0
+    retries: int = 4  # further attempts after a failure, waiting 0.5, 1, 2, 4 s
+    consented: bool = False  # the user agreed that passages are sent to this address
+
+    @property
+    def embeddings_url(self) -> str:
+        return self.url.rstrip("/") + "/embeddings"
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     id: str
     repo: str
@@ -32,6 +49,8 @@ class ModelSpec:
     files: tuple[str, ...] = ("config.json", "model.safetensors", "tokenizer.json")  # what a download fetches
     tokenizer_revision: str = "main"
     languages: str = "English"  # what it was trained for, as the model picker and `models` show it
+    endpoint: RemoteEndpoint | None = None  # a remote model (settings.json remote_models): where it runs
+    tokenizer_from: str = ""  # remote models: a catalog model id, or a folder holding tokenizer.json
 
     @property
     def contextual(self) -> bool:
@@ -142,6 +161,59 @@ CATALOG: dict[str, ModelSpec] = {
 }
 
 
+REMOTE = "openai-api"  # the architecture of user-defined remote models
+_BUILT_IN = frozenset(CATALOG)
+
+
+def remote_spec(entry: dict[str, object], consent: list[str]) -> ModelSpec:
+    """A user-defined remote model from its settings.json entry; a wrong entry is a UserError saying which."""
+    from desktop_search.errors import UserError
+
+    try:
+        model_id, url, name = str(entry["id"]), str(entry["url"]), str(entry["model"])
+        dim, max_tokens = int(str(entry["dim"])), int(str(entry.get("max_tokens", 512)))
+        endpoint = RemoteEndpoint(
+            url,
+            name,
+            str(entry.get("api_key_env", "")),
+            int(str(entry.get("batch_size", 32))),
+            float(str(entry.get("timeout_s", 30))),
+            int(str(entry.get("retries", 4))),
+            consented=url in consent,
+        )
+    except (KeyError, ValueError) as exc:
+        raise UserError(f"A remote model in settings.json is incomplete or wrong ({exc}): {entry}") from exc
+    if model_id in _BUILT_IN:
+        raise UserError(f"The remote model '{model_id}' has the name of a built-in model; rename it in settings.json.")
+    return ModelSpec(
+        id=model_id,
+        repo=url,
+        revision="remote",
+        size_mb=0,
+        dim=dim,
+        max_tokens=max_tokens,
+        chunk_tokens=int(str(entry.get("chunk_tokens", max_tokens - 2))),
+        chunk_overlap=int(str(entry.get("chunk_overlap", 32))),
+        licence="runs on the server",
+        architecture=REMOTE,
+        backend="openai",
+        query_prefix=str(entry.get("query_prefix", "")),
+        document_prefix=str(entry.get("document_prefix", "")),
+        languages=str(entry.get("languages", "as the server's model")),
+        endpoint=endpoint,
+        tokenizer_from=str(entry.get("tokenizer", DEFAULT_MODEL)),
+        files=(),
+    )
+
+
+def set_user_models(specs: list[ModelSpec]) -> None:
+    """Put the user-defined models (settings.json) into the catalog beside the built-in ones, replacing earlier
+    user entries: the model picker, `models` and loading see them like the others."""
+    for model_id in [m for m in CATALOG if m not in _BUILT_IN]:
+        del CATALOG[model_id]
+    CATALOG.update({spec.id: spec for spec in specs})
+
+
 def get_spec(model_id: str) -> ModelSpec:
     """Look a model up by its id or its Hugging Face repo name."""
     if model_id in CATALOG:
@@ -164,8 +236,27 @@ def bundled_model_dir(spec: ModelSpec) -> Path | None:
     return folder if (folder / "config.json").exists() else None
 
 
+def _tokenizer_dir(spec: ModelSpec, models_home: Path) -> Path:
+    """A remote model's local tokenizer: a catalog model's folder, or a folder (or file) the user named."""
+    if spec.tokenizer_from in CATALOG and spec.tokenizer_from != spec.id:
+        return model_dir(CATALOG[spec.tokenizer_from], models_home)
+    path = Path(spec.tokenizer_from).expanduser()
+    folder = path.parent if path.name == "tokenizer.json" else path
+    if not (folder / "tokenizer.json").exists():
+        raise ModelNotAvailable(
+            f"The remote model '{spec.id}' needs a tokenizer here to cut passages: '{spec.tokenizer_from}' is "
+            "neither a model of the catalog nor a folder holding tokenizer.json."
+        )
+    return folder
+
+
 def installed_dir(spec: ModelSpec, models_home: Path) -> Path | None:
     """The model's folder when it is on this machine, else None."""
+    if spec.endpoint is not None:
+        try:
+            return _tokenizer_dir(spec, models_home)
+        except ModelNotAvailable:
+            return None
     bundled = bundled_model_dir(spec)
     if bundled is not None:
         return bundled
@@ -175,6 +266,8 @@ def installed_dir(spec: ModelSpec, models_home: Path) -> Path | None:
 
 def model_dir(spec: ModelSpec, models_home: Path) -> Path:
     """Where the model's files are on this machine; raises with instructions when they are not."""
+    if spec.endpoint is not None:
+        return _tokenizer_dir(spec, models_home)
     bundled = bundled_model_dir(spec)
     if bundled is not None:
         return bundled
