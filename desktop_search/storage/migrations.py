@@ -192,9 +192,9 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     "ALTER TABLE libraries ADD COLUMN follow_links INTEGER NOT NULL DEFAULT 0;",
     # 8: Chinese, Japanese and other scripts without spaces between words become searchable by keyword.
     _words_of_unspaced_scripts,
-    # 8: e-mail subjects: a JSON list, one per message; in an mbox archive each page is a message (a result).
+    # 9: e-mail subjects: a JSON list, one per message; in an mbox archive each page is a message (a result).
     "ALTER TABLE contents ADD COLUMN titles TEXT;",
-    # 9: how many pages (or pictures) of a content were read by OCR, for `status`.
+    # 10: how many pages (or pictures) of a content were read by OCR, for `status`.
     "ALTER TABLE contents ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0;",
 ]
 
