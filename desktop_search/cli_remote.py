@@ -6,29 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from desktop_search.embed.catalog import remote_spec, set_user_models
+from desktop_search.embed.catalog import consent_text, remote_address, remote_spec, set_user_models
 from desktop_search.errors import UserError
 
 if TYPE_CHECKING:
     from desktop_search.services import Services
 
 KEYRING_SERVICE = "desktop-search"  # embed/remote.py reads the key under the same name
-
-
-def consent_text(url: str) -> str:
-    """What a person agrees to, in the CLI and in the window's consent dialog."""
-    return (
-        f"Passages of the documents in the libraries that use this model will be sent to {url} to be embedded, "
-        "and every search query too. Nothing else leaves this machine. Send them?"
-    )
-
-
-def remote_url(model_id: str) -> str | None:
-    """The server address a library's model sends passages to, or None for a model on this machine."""
-    from desktop_search.embed.catalog import CATALOG
-
-    spec = CATALOG.get(model_id)
-    return spec.endpoint.url if spec is not None and spec.endpoint is not None else None
 
 
 def add_parsers(sub: Any) -> None:
@@ -140,3 +124,4 @@ def _store_key(url: str) -> int:
 
 
 COMMANDS = {"remote": cmd_remote}
+remote_url = remote_address  # for the status lines of cli.py

@@ -214,6 +214,20 @@ def set_user_models(specs: list[ModelSpec]) -> None:
     CATALOG.update({spec.id: spec for spec in specs})
 
 
+def consent_text(url: str) -> str:
+    """What a person agrees to before a remote model is used: in the terminal and in the window's dialog."""
+    return (
+        f"Passages of the documents in the libraries that use this model will be sent to {url} to be embedded, "
+        "and every search query too. Nothing else leaves this machine. Send them?"
+    )
+
+
+def remote_address(model_id: str) -> str | None:
+    """The server a model sends passages to, or None for a model that runs on this machine."""
+    spec = CATALOG.get(model_id)
+    return spec.endpoint.url if spec is not None and spec.endpoint is not None else None
+
+
 def get_spec(model_id: str) -> ModelSpec:
     """Look a model up by its id or its Hugging Face repo name."""
     if model_id in CATALOG:

@@ -27,6 +27,7 @@ from desktop_search.gui.menus import build_menus
 from desktop_search.gui.notices import NoticeBar, StatusBarShare, StatusLine
 from desktop_search.gui.opener import Opener
 from desktop_search.gui.preview import PreviewPane
+from desktop_search.gui.remote_indicator import RemoteIndicator
 from desktop_search.gui.result_model import ResultModel
 from desktop_search.gui.results_view import ResultList
 from desktop_search.gui.search_field import SearchField
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.status_line = StatusLine()  # notices get their own room: indexing must not take the whole bar
         self.statusBar().addWidget(self.status_line, 1)
         self.statusBar().addPermanentWidget(self.indexing)
+        self.remote = RemoteIndicator()  # passages sent to an embedding server: always said, never hidden away
+        self.statusBar().addPermanentWidget(self.remote)
         StatusBarShare(self.statusBar(), self.status_line, self.indexing)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -241,6 +244,7 @@ class MainWindow(QMainWindow):
 
     def _on_statuses(self, libraries: list[LibraryRecord], statuses: list[LibraryStatus]) -> None:
         self.statuses = statuses
+        self.remote.show_for(statuses)
         folders = sorted({f for s in statuses for f in s.folders})
         self.filters.set_libraries([s.name for s in statuses], folders)
         self.indexing.set_statuses(statuses)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPus
 from desktop_search.embed.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, model_dir
 from desktop_search.errors import ModelNotAvailable
 from desktop_search.gui.download_worker import DownloadBridge, DownloadWorker
+from desktop_search.gui.remote_consent import ask_consent
 
 
 def model_ready(spec: ModelSpec, models_dir: Path) -> bool:
@@ -21,6 +22,9 @@ def model_ready(spec: ModelSpec, models_dir: Path) -> bool:
 
 
 def model_label(spec: ModelSpec, models_dir: Path) -> str:
+    if spec.endpoint is not None:
+        agreed = "agreed" if spec.endpoint.consented else "asks first"
+        return f"{spec.id}  (on {spec.endpoint.url}, {agreed}) — {spec.languages}"
     where = "ready" if model_ready(spec, models_dir) else "download"
     kind = "contextual, " if spec.contextual else ""
     default = ", offline default" if spec.id == DEFAULT_MODEL else ""
@@ -62,7 +66,10 @@ class ModelPicker(QWidget):
         return str(self.combo.currentData())
 
     def is_ready(self) -> bool:
-        return model_ready(CATALOG[self.model_id()], self.models_dir)
+        spec = CATALOG[self.model_id()]
+        if spec.endpoint is not None and not spec.endpoint.consented:
+            return False
+        return model_ready(spec, self.models_dir)
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -78,6 +85,10 @@ class ModelPicker(QWidget):
         self.combo.blockSignals(False)
 
     def _on_choice_changed(self) -> None:
+        spec = CATALOG[self.model_id()]
+        if spec.endpoint is not None:
+            self._remote_chosen(spec)
+            return
         ready = self.is_ready()
         downloading = self.worker is not None
         self.download_button.setVisible(not ready)
@@ -90,7 +101,26 @@ class ModelPicker(QWidget):
             self.note.setText(f"Downloads {size:,} MB once from Hugging Face, then works offline.")
         self.readyChanged.emit(ready)
 
+    def _remote_chosen(self, spec: ModelSpec) -> None:
+        """A model on a server: it is ready once the user agreed to send passages to that address."""
+        assert spec.endpoint is not None
+        ready = self.is_ready()
+        self.download_button.setVisible(not spec.endpoint.consented)
+        self.download_button.setText("Agree…")
+        self.download_button.setEnabled(True)
+        self.note.setText(
+            f"Runs on {spec.endpoint.url}: passages of this library and your queries are sent there."
+            + ("" if spec.endpoint.consented else " Nothing is sent until you agree.")
+        )
+        self.readyChanged.emit(ready)
+
     def _on_download_clicked(self) -> None:
+        spec = CATALOG[self.model_id()]
+        if spec.endpoint is not None:
+            if ask_consent(self, spec, self.models_dir.parent):  # the data folder holds models/ and settings
+                self._fill(spec.id)
+                self._on_choice_changed()
+            return
         if self.worker is not None:
             self.worker.cancel.set()
             self.download_button.setEnabled(False)
