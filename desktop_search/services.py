@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from desktop_search.core.libraries import LibraryService
 from desktop_search.core.search import Searcher
 from desktop_search.embed.catalog import remote_spec, set_user_models
-from desktop_search.settings import Settings
+from desktop_search.settings import Settings, with_ocr
 from desktop_search.storage import Store, open_database, open_reader
 
 if TYPE_CHECKING:  # indexing (workers, extractors, numpy) loads only when something is indexed
@@ -69,6 +69,21 @@ class Services:
     def searcher(self) -> Searcher:
         """A searcher with its own connection, safe to use from another thread while indexing runs."""
         return Searcher(Store(open_reader(self.settings.db_path)), self.embedders)
+
+    def set_ocr(self, library: str | None, enabled: bool) -> list[str]:
+        """Turn OCR on or off for a library (None: every library), save the setting and queue the pictures and
+        PDFs whose text it changes for the next run; returns messages for the user."""
+        every = [lib.name for lib in self.libraries.select(None)]
+        setting = Settings.load(self.settings.home).ocr  # the file's: another window or command may have changed it
+        messages = []
+        for lib in self.libraries.select(library):
+            setting = with_ocr(setting, lib.name, enabled, every)
+            files = self.store.look_again_for_ocr(lib.id)
+            state = "on" if enabled else "off"
+            messages.append(f"OCR {state} for library '{lib.name}': {files} pictures and PDFs to look at again.")
+        self.settings = self.settings.with_changes(ocr=setting)
+        Settings.load(self.settings.home).with_changes(ocr=setting).save()
+        return messages
 
     def close(self) -> None:
         self.store.conn.close()

@@ -53,6 +53,11 @@ class LibraryCommands:
         self.worker.run_command(apply)
         self.worker.index([library])
 
+    def set_ocr(self, library: str, enabled: bool) -> None:
+        """Read pictures and scanned PDF pages of the library with OCR (or stop), then index what that changes."""
+        self.worker.run_command(lambda services: " ".join(services.set_ocr(library, enabled)))
+        self.worker.index([library])
+
     def reindex(self, library: str) -> None:
         self.worker.index([library], retry_failed=True)
 

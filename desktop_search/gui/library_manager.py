@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,6 +31,7 @@ from desktop_search.gui.icons import icon
 from desktop_search.gui.library_commands import LibraryCommands
 from desktop_search.gui.model_picker import ModelPicker
 from desktop_search.records import LibraryRecord, LibraryStatus
+from desktop_search.settings import OCR_COST
 
 
 def _when(timestamp: float | None) -> str:
@@ -66,9 +69,16 @@ def context_text(status: LibraryStatus) -> str:
 class LibraryManager(QDialog):
     """Changes go to the indexing thread through LibraryCommands; the view refreshes from statuses."""
 
-    def __init__(self, commands: LibraryCommands, models_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        commands: LibraryCommands,
+        models_dir: Path,
+        parent: QWidget | None = None,
+        ocr_on: Callable[[str], bool] = lambda name: False,
+    ) -> None:
         super().__init__(parent)
         self.commands = commands
+        self.ocr_on = ocr_on  # reads the library's OCR setting
         self.records: dict[str, LibraryRecord] = {}
         self.statuses: dict[str, LibraryStatus] = {}
         self.setWindowTitle("Libraries")
@@ -122,6 +132,10 @@ class LibraryManager(QDialog):
         form.addRow("", _row(save))
         form.addRow("Model", self.picker)
         form.addRow("", _row(use_model))
+        self.ocr = QCheckBox(f"Read pictures and scanned PDF pages (OCR; slow: {OCR_COST} on a 2-core CPU)")
+        self.ocr.setToolTip("PNG, JPEG and TIFF pictures and PDF pages without a text layer; nothing is downloaded")
+        self.ocr.clicked.connect(self._on_ocr_clicked)
+        form.addRow("OCR", self.ocr)
         form.addRow("Status", self.status)
         form.addRow("", _row(reindex, self.refresh))
         return box
@@ -156,6 +170,7 @@ class LibraryManager(QDialog):
         if not self.picker.combo.hasFocus() and self.picker.worker is None:
             self.picker.combo.setCurrentIndex(max(0, self.picker.combo.findData(record.model_id)))
         self.status.setText(status_text(status))
+        self.ocr.setChecked(self.ocr_on(name))
         spec = CATALOG.get(record.model_id)
         self.refresh.setEnabled(spec is not None and spec.contextual)
 
@@ -183,6 +198,10 @@ class LibraryManager(QDialog):
 
     def _on_save_exclusions_clicked(self) -> None:
         self.commands.set_exclusions(self.current(), self.exclusions.toPlainText().splitlines())
+
+    def _on_ocr_clicked(self, checked: bool) -> None:
+        if self.current():
+            self.commands.set_ocr(self.current(), checked)
 
     def _on_use_model_clicked(self) -> None:
         model = self.picker.model_id()

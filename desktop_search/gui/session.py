@@ -23,6 +23,7 @@ from desktop_search.gui.settings_dialog import SettingsDialog
 from desktop_search.gui.tray import Tray
 from desktop_search.records import LibraryRecord, LibraryStatus
 from desktop_search.services import Services
+from desktop_search.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,12 @@ class Session(QObject):
 
     def open_library_manager(self, parent: QWidget) -> LibraryManager:
         if self.library_manager is None:
-            self.library_manager = LibraryManager(self.commands, self.settings.models_dir, parent)
+            self.library_manager = LibraryManager(
+                self.commands,
+                self.settings.models_dir,
+                parent,
+                ocr_on=lambda name: self._settings_on_disk().ocr_on(name),
+            )
             self.library_manager.picker.userError.connect(self._show_error)
             self.library_manager.picker.crashed.connect(self.crash.report)
         self.library_manager.set_libraries(self.records, self.statuses)
@@ -172,8 +178,14 @@ class Session(QObject):
         dialog.open()
         return dialog
 
+    def _settings_on_disk(self) -> Settings:
+        """settings.json as it is now: library commands (OCR) and `remote` change it beside this window."""
+        return Settings.load(self.settings.home)
+
     def apply_settings(self, dialog: SettingsDialog) -> None:
         chosen = dialog.chosen()
+        disk = self._settings_on_disk()  # keep what others changed meanwhile (OCR, remote models, consent)
+        chosen = chosen.with_changes(ocr=disk.ocr, remote_models=disk.remote_models, remote_consent=disk.remote_consent)
         if chosen.start_at_login != self.settings.start_at_login:
             set_start_at_login(chosen.start_at_login)
         chosen.save()

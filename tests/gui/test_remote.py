@@ -81,3 +81,27 @@ def test_the_status_bar_names_the_server_passages_go_to(qtbot, remote_home: Path
     assert indicator.isVisible()
     assert indicator.text() == f"Passages leave this machine for {URL}"
     assert "the libraries mail" in indicator.toolTip()
+
+
+def test_turning_ocr_on_in_the_library_manager_reads_the_scanned_page(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, services, tmp_path: Path
+) -> None:
+    from tests.conftest import index_all
+    from tests.core.extract.ocr_samples import page_picture, scanned_pdf
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(scanned_pdf([page_picture()]))
+    services.libraries.add_folders([str(folder)])
+    index_all(services)
+    session, window = make_gui(services)
+    qtbot.waitUntil(lambda: bool(window.statuses) and window.statuses[0].failed == 1, timeout=10000)
+    manager = session.open_library_manager(window)
+    assert manager.ocr.isVisible()
+    assert not manager.ocr.isChecked()
+    assert "5 CPU-seconds a page" in manager.ocr.text()
+    qtbot.mouseClick(manager.ocr, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.statuses[0].files == 1 and window.statuses[0].failed == 0, timeout=120000)
+    assert window.statuses[0].ocr_files == ((str(folder / "scan.pdf"), 1),)
+    assert Settings.load(services.settings.home).ocr is True  # the only library
+    assert manager.ocr.isChecked()
