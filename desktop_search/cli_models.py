@@ -48,6 +48,8 @@ def _model_rows(services: Services) -> list[dict[str, object]]:
                 "max_tokens": spec.max_tokens,
                 "licence": spec.licence,
                 "languages": spec.languages,
+                "remote": spec.endpoint.url if spec.endpoint else None,  # passages are sent there
+                "agreed": spec.endpoint.consented if spec.endpoint else None,
                 "installed": str(folder) if folder else None,
             }
         )
@@ -69,8 +71,10 @@ def cmd_models(services: Services, args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     for r in rows:
-        kind = "contextual" if r["contextual"] else "bi-encoder"
+        kind = "remote" if r["remote"] else "contextual" if r["contextual"] else "bi-encoder"
         where = "installed" if r["installed"] else "not installed"
+        if r["remote"]:
+            where = "agreed" if r["agreed"] else "not agreed: nothing is sent until `remote consent`"
         print(f"{r['id']:<22} {r['dim']:>4}d  {r['size_mb']:>5} MB  {kind:<10}  {where}   ({r['repo']})")
         print(f"{'':<22} languages: {r['languages']}")
     print("Get one with `desktop-search models download ID` or `desktop-search models import ID FOLDER`.")

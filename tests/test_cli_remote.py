@@ -43,7 +43,9 @@ def test_a_library_indexed_through_a_remote_server_pauses_when_it_is_down_and_re
             code, out, _ = run(capsys, "--home", home, "status")
             assert f"embedded on {url}: passages and queries leave this machine for that address" in out
             code, out, _ = run(capsys, "--home", home, "models")
-            assert "gpu-box" in out
+            assert [line for line in out.splitlines() if line.startswith("gpu-box")] == [
+                f"gpu-box                 384d      0 MB  remote      agreed   ({url})"
+            ]
         # The server is gone: a new file waits, the run says why and loses nothing.
         (docs / "notes" / "pond.md").write_text("The pond needs a pump and water lilies for the frogs.\n")
         code, out, err = run(capsys, "--home", home, "index")

@@ -29,8 +29,14 @@ def hit_details(hit: Hit) -> str:
     if hit.mtime_ns:
         parts.append(datetime.fromtimestamp(hit.mtime_ns / 1e9).strftime("%Y-%m-%d"))
     if hit.page:
-        parts.append(f"page {hit.page}")
+        parts.append(f"{'message' if hit.kind == 'mbox' else 'page'} {hit.page}")
     return "  ·  ".join(parts)
+
+
+def hit_name(hit: Hit) -> str:
+    """What a result is called: an e-mail's subject with its file, else the file's name."""
+    name = Path(hit.path).name
+    return f"{hit.title} — {name}" if hit.title else name
 
 
 class ResultModel(QAbstractListModel):
@@ -49,7 +55,7 @@ class ResultModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return Path(hit.path).name
+            return hit_name(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.path
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:

@@ -42,3 +42,13 @@ def test_rows_show_name_path_and_page() -> None:
     assert "2023-11-1" in hit_details(second.data(HitRole))
     assert model.row_of("/data/docs/report.pdf") == 1
     assert model.row_of("/nowhere") == -1
+
+
+def test_a_message_of_an_mbox_is_named_by_its_subject_and_numbered() -> None:
+    from dataclasses import replace
+
+    model = ResultModel()
+    mail = replace(_hit("Inbox", page=3), kind="mbox", title="Heating again")
+    model.set_hits([mail], "keyword")
+    assert model.data(model.index(0), Qt.ItemDataRole.DisplayRole) == "Heating again — Inbox"
+    assert hit_details(mail).endswith("message 3")
