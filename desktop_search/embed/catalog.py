@@ -209,7 +209,7 @@ def remote_spec(entry: dict[str, object], consent: list[str]) -> ModelSpec:
 def set_user_models(specs: list[ModelSpec]) -> None:
     """Put the user-defined models (settings.json) into the catalog beside the built-in ones, replacing earlier
     user entries: the model picker, `models` and loading see them like the others."""
-    for model_id in [m for m in CATALOG if m not in _BUILT_IN]:
+    for model_id in [m for m, spec in CATALOG.items() if spec.endpoint is not None]:
         del CATALOG[model_id]
     CATALOG.update({spec.id: spec for spec in specs})
 
