@@ -6,9 +6,12 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from desktop_search.embed.catalog import ModelSpec
 
 
 class TextTokenizer(Protocol):
@@ -38,6 +41,13 @@ class Embedder(ABC):
 
     def __init__(self) -> None:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _take_spec(self, spec: ModelSpec) -> None:
+        """The catalog entry's identity, sizes and prefixes, as every backend's embedder carries them."""
+        self.model_id, self.revision, self.dim = spec.id, spec.revision, spec.dim
+        self.max_tokens = spec.max_tokens
+        self.chunk_tokens, self.chunk_overlap = spec.chunk_tokens, spec.chunk_overlap
+        self.query_prefix, self.document_prefix = spec.query_prefix, spec.document_prefix
 
     @property
     @abstractmethod

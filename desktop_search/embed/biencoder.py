@@ -20,14 +20,7 @@ class BiEncoder(Embedder):
 
     def __init__(self, spec: ModelSpec, folder: Path, plan: DevicePlan) -> None:
         super().__init__()
-        self.model_id = spec.id
-        self.revision = spec.revision
-        self.dim = spec.dim
-        self.max_tokens = spec.max_tokens
-        self.chunk_tokens = spec.chunk_tokens
-        self.chunk_overlap = spec.chunk_overlap
-        self.query_prefix = spec.query_prefix
-        self.document_prefix = spec.document_prefix
+        self._take_spec(spec)
         self.token_budget = plan.token_budget
         self.plan = plan
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)

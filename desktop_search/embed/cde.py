@@ -36,10 +36,7 @@ class CDEEmbedder(ContextualEmbedder):
 
     def __init__(self, spec: ModelSpec, folder: Path, plan: DevicePlan, options: CDEOptions | None = None) -> None:
         super().__init__()
-        self.model_id, self.revision, self.dim = spec.id, spec.revision, spec.dim
-        self.max_tokens = spec.max_tokens
-        self.chunk_tokens, self.chunk_overlap = spec.chunk_tokens, spec.chunk_overlap
-        self.query_prefix, self.document_prefix = spec.query_prefix, spec.document_prefix
+        self._take_spec(spec)
         self.token_budget = plan.token_budget
         self.plan = plan
         tokenizer_file = folder / "tokenizer.json"

@@ -100,15 +100,9 @@ class RemoteEmbedder(Embedder):
                 f"The model '{spec.id}' sends passages of your documents to {spec.endpoint.url}, and you have not "
                 f"agreed to that yet: run `desktop-search remote consent {spec.id}` or choose it in the window."
             )
-        self.model_id = spec.id
+        self._take_spec(spec)
         self.endpoint = spec.endpoint
         self.revision = f"{spec.endpoint.url}#{spec.endpoint.model}"  # another server or model is another space
-        self.dim = spec.dim
-        self.max_tokens = spec.max_tokens
-        self.chunk_tokens = spec.chunk_tokens
-        self.chunk_overlap = spec.chunk_overlap
-        self.query_prefix = spec.query_prefix
-        self.document_prefix = spec.document_prefix
         self.token_budget = spec.endpoint.batch_size * spec.max_tokens
         self._tokenizer = tokenizer
         self.sleep: Sleep = time.sleep
