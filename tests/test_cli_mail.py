@@ -63,3 +63,19 @@ def test_an_attachment_and_an_html_message_are_found_by_their_words(
     code, out, _ = run(capsys, "--home", str(mail_home), "status", "--json")
     assert json.loads(out)[0]["files"] == 2
     assert json.loads(out)[0]["failed"] == 0
+
+
+def test_the_preview_of_a_message_shows_that_message_only(mail_home: Path) -> None:
+    from desktop_search.core.search import SearchOptions
+    from desktop_search.services import build_services
+    from desktop_search.settings import Settings
+
+    services = build_services(Settings.load(mail_home))
+    try:
+        [hit] = services.searcher().search("shinkansen", services.libraries.select(None), SearchOptions("keyword"))
+        context = services.store.chunk_context(hit.chunk_id, 2000)
+    finally:
+        services.close()
+    assert context is not None
+    assert context[0].startswith("Subject: Tickets for Kyoto")
+    assert "Q1 report" not in context[0]

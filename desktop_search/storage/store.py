@@ -435,16 +435,24 @@ class Store(SpaceStore, ContextStore):
         """The extracted text around a chunk, about `margin` characters either side, and where it starts.
 
         Rebuilt from the neighbouring chunks' spans: overlaps are merged and the whitespace between two
-        chunks that do not touch becomes spaces, so every offset stays that of the extracted text."""
-        row = one(self.conn, "SELECT content_id, start, end FROM chunks WHERE id = ?", (chunk_id,))
+        chunks that do not touch becomes spaces, so every offset stays that of the extracted text. In an mbox
+        archive the text around a message's passage is that message's only."""
+        row = one(
+            self.conn,
+            """SELECT ch.content_id, ch.start, ch.end, ch.page,
+                      coalesce(json_array_length(co.titles) = json_array_length(co.page_starts), 0)
+               FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE ch.id = ?""",
+            (chunk_id,),
+        )
         if row is None:
             return None
-        content_id, start, end = row
+        content_id, start, end, page, per_page = row
         lo, hi = max(start - margin, 0), end + margin
         pieces = rows(
             self.conn,
-            "SELECT start, end, text FROM chunks WHERE content_id = ? AND end > ? AND start < ? ORDER BY start",
-            (content_id, lo, hi),
+            """SELECT start, end, text FROM chunks WHERE content_id = ? AND end > ? AND start < ?
+               AND (? = 0 OR page = ?) ORDER BY start""",
+            (content_id, lo, hi, per_page, page),
         )
         first = int(pieces[0][0])
         out: list[str] = []
