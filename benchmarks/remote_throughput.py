@@ -75,7 +75,14 @@ def main() -> None:
             for r in range(args.rounds):
                 for kind in ("local", "remote") if r % 2 == 0 else ("remote", "local"):
                     home = Path(tmp) / f"home-{kind}-{r}"
-                    entry = {"id": "gpu-box", "url": url, "model": "all-MiniLM-L6-v2", "dim": 384, "max_tokens": 256, "timeout_s": 600}
+                    entry = {
+                        "id": "gpu-box",
+                        "url": url,
+                        "model": "all-MiniLM-L6-v2",
+                        "dim": 384,
+                        "max_tokens": 256,
+                        "timeout_s": 600,
+                    }
                     settings = Settings(home=home, device="cpu", remote_models=[entry], remote_consent=[url])
                     before = _server_cpu(server.pid)
                     result = _index(folder, settings, "gpu-box" if kind == "remote" else "all-minilm-l6-v2")

@@ -38,6 +38,8 @@ def _same_kind(value: object, default: object, key: str = "") -> bool:
     if isinstance(default, bool) or isinstance(value, bool):
         return type(value) is type(default)
     return isinstance(value, type(default))
+
+
 OCR_COST = "about 5 CPU-seconds a page"  # benchmarks/ocr_speed.py: an A4 page at 150 dpi, 2-core CPU, one thread
 
 
