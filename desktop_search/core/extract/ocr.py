@@ -8,6 +8,7 @@ setting is on. The engine is loaded once per worker process, on the first pictur
 from __future__ import annotations
 
 import io
+import os
 import re
 from functools import cache
 from typing import Any
@@ -20,9 +21,22 @@ OCR_OFF = "image (turn on OCR for this library to read text in pictures)"
 NO_TEXT = "no text found in the picture"
 
 
+# opencv-python (RapidOCR's dependency) points Qt at its own Qt 5 plugins when imported; a process that then
+# opens a PySide6 (Qt 6) window aborts. The worker processes never open one, but tests and tools may.
+_QT_VARIABLES = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
+
+
 @cache
 def _engine() -> Any:
-    from rapidocr_onnxruntime import RapidOCR
+    saved = {name: os.environ.get(name) for name in _QT_VARIABLES}
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     # One thread: the worker pool already runs one file per core, and every ONNX Runtime thread adds to the
     # worker's address space, which the memory cap counts (four threads took it past 1.8 GB).
