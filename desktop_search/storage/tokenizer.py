@@ -58,8 +58,13 @@ def _factory(con: apsw.Connection, args: list[str]) -> Callable[[bytes, int, str
 
 def register(conn: apsw.Connection) -> None:
     """Make the tokenizer known to this connection (every connection that reads or writes chunks_fts)."""
-    if not conn.fts5_tokenizer_available(NAME):
-        conn.register_fts5_tokenizer(NAME, _factory)
+    try:
+        if not conn.fts5_tokenizer_available(NAME):
+            conn.register_fts5_tokenizer(NAME, _factory)
+    except apsw.NoFTS5Error:
+        # No FTS5 API on this connection yet (a read-only folder whose index does not exist): nothing here can
+        # use the keyword index, and opening it goes on to say what is wrong.
+        return
 
 
 def has_character_script(text: str) -> bool:
