@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_search.core.extract import Extract
 from desktop_search.core.extract.workers import WorkerPool
+from desktop_search.core.generated import GENERATED
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
@@ -72,6 +73,7 @@ class Indexer:
         stop = threading.Event()
         known = self.store.known_hashes(library.id)
         producer = Producer(work, known, embedder, self.limits, stop, self.times, self.extract, self._pool)
+        producer.skip_generated = GENERATED in library.exclusions
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:

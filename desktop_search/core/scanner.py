@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_search.core.extract.opening import special_kind
+from desktop_search.core.generated import GENERATED, GENERATED_PATTERNS
 from desktop_search.records import RootRecord
 
 DEFAULT_EXCLUSIONS = (
@@ -26,6 +27,8 @@ DEFAULT_EXCLUSIONS = (
     "*.crdownload",
     "Thumbs.db",
     "desktop.ini",
+    *GENERATED_PATTERNS,
+    GENERATED,
 )
 
 
