@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_search import __version__, cli_models, cli_watch
+from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
@@ -113,13 +114,10 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
         for library in libraries:
             yield from indexer.run(library, cancel=cancel, retry_failed=args.retry_failed)
 
-    try:
-        with WriterLock(services.settings.home):  # one writer per data folder; searches are not blocked
-            finals = _progress_bar(runs(), sys.stderr)
-    except KeyboardInterrupt:
-        cancel.set()
-        print("Interrupted; the index is consistent and the next run continues.", file=sys.stderr)
-        return 130
+    interrupted = "Interrupted; the index is consistent and the next run continues."
+    # One writer per data folder (searches are not blocked); SIGINT/SIGTERM end the run within moments.
+    with WriterLock(services.settings.home), StopOnSignal(cancel.set, interrupted, 130, sys.stderr):
+        finals = _progress_bar(runs(), sys.stderr)
     for p in finals:
         for message in p.messages:
             print(f"warning: {message}", file=sys.stderr)
@@ -265,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C while starting, before a command listens for it
+        return 130
     except BrokenPipeError:  # `search --json | head`: the reader has what it wanted
         # Later writes (the final flush at exit) would fail again: send them nowhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

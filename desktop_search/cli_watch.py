@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.instance import WriterLock
 from desktop_search.errors import UserError
 from desktop_search.records import Progress
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # the watcher and indexer load only when `watch` runs, so oth
     from desktop_search.core.live import LiveIndex
     from desktop_search.services import Services
 
+STOPPED = "Stopped; the index is consistent and the next start continues where this one stopped."
 PAUSE_FLAG = "paused"  # a file in the data folder: while it exists, `watch` does not index
 
 
@@ -77,8 +79,8 @@ def _handler(action: Callable[[], None]) -> Callable[[int, object], None]:
 
 
 def _install_signals(live: LiveIndex) -> Callable[[], None]:
-    """SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM stops cleanly; returns a function that restores them."""
-    wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume, "SIGTERM": live.stop}
+    """SIGUSR1 pauses, SIGUSR2 resumes (SIGINT and SIGTERM: StopOnSignal); returns a function that restores them."""
+    wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume}
     previous: dict[int, Any] = {}
     for name, action in wanted.items():
         number = getattr(signal, name, None)
@@ -108,26 +110,25 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
         raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
     from desktop_search.core.live import LiveIndex, LiveOptions
 
+    options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
+    names = [args.library] if args.library else None
     with WriterLock(services.settings.home):
-        if not args.full_speed:
-            _be_polite(services)
-        options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
-        names = [args.library] if args.library else None
-        indexer = services.indexer()
-        live = LiveIndex(services.store, indexer, names, options, services.settings.home)
-        stop = threading.Event()
-        threading.Thread(target=_follow_flag, args=(_flag(services), live, stop), daemon=True).start()
-        restore = _install_signals(live)
-        print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
-        try:
-            for progress in live.run():
-                _report(progress)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop.set()
-            restore()
-    print("Stopped; the index is consistent and the next start continues where this one stopped.")
+        live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
+        # Before lowering the priority: the thread that stops on SIGINT/SIGTERM keeps the normal one.
+        with StopOnSignal(live.stop, STOPPED, 0):
+            if not args.full_speed:
+                _be_polite(services)
+            stop = threading.Event()
+            threading.Thread(target=_follow_flag, args=(_flag(services), live, stop), daemon=True).start()
+            restore = _install_signals(live)
+            print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
+            try:
+                for progress in live.run():
+                    _report(progress)
+            finally:
+                stop.set()
+                restore()
+    print(STOPPED)
     return 0
 
 
