@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import socket
@@ -86,6 +85,8 @@ class StopOnSignal:
             self._end()
 
     def _end(self) -> None:
+        import multiprocessing  # only now: a keyword search must not pay for importing it
+
         with contextlib.suppress(Exception):  # the main thread may be reaping them at the same moment
             for child in multiprocessing.active_children():  # extraction workers still running
                 child.kill()
