@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch is pinned and installed first: on Linux an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint typecheck bench clean dist-linux dist-windows
+.PHONY: run test test-fast lint typecheck bench clean dist-linux dist-windows
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks
 	$(BIN)/mypy desktop_search
 	$(BIN)/lint-imports
+
+# Everything but the GUI, the real model, other processes and live watching (markers set in tests/conftest.py).
+test-fast: $(VENV)/.dev-installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not slow and not watch"
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from desktop_search.cli import main
-from tests.conftest import DOCUMENTS
+from desktop_search.settings import HOME_ENV
+from tests.conftest import DOCUMENTS, write_documents
+
+pytestmark = pytest.mark.slow  # the real model, through the command line
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -17,13 +21,23 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def indexed(docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    home = tmp_path / "cli-home"
-    assert run(capsys, "--home", str(home), "add", str(docs))[0] == 0
-    code, out, _ = run(capsys, "--home", str(home), "index")
-    assert code == 0, out
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data folder indexed once for the module: the tests below only read it (see `own_copy`)."""
+    base = tmp_path_factory.mktemp("cli")
+    docs = write_documents(base / "docs")
+    home = base / "cli-home"
+    with pytest.MonkeyPatch.context() as env:  # the autouse temp home is per test; this one outlives it
+        env.setenv(HOME_ENV, str(home))
+        assert main(["--home", str(home), "add", str(docs)]) == 0
+        assert main(["--home", str(home), "index"]) == 0
     return home
+
+
+@pytest.fixture
+def own_copy(indexed: Path, tmp_path: Path) -> Path:
+    """A copy of the indexed data folder for a test that changes it (the documents stay shared, unchanged)."""
+    return Path(shutil.copytree(indexed, tmp_path / "cli-home"))
 
 
 def _search(capsys: pytest.CaptureFixture[str], home: Path, query: str, *extra: str) -> list[dict[str, object]]:
@@ -81,16 +95,20 @@ def test_status_json_counts_files_and_chunks(indexed: Path, capsys: pytest.Captu
 
 
 def test_errors_give_a_message_and_exit_code_1(
-    indexed: Path, docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    own_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    home = str(indexed)
+    home = str(own_copy)
     code, _, err = run(capsys, "--home", home, "add", str(tmp_path / "missing"))
     assert (code, "No such folder" in err) == (1, True)
-    code, _, err = run(capsys, "--home", home, "add", str(docs / "recipes/bread.txt"))
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    code, _, err = run(capsys, "--home", home, "add", str(tmp_path / "notes.txt"))
     assert (code, "is a file" in err) == (1, True)
     code, _, err = run(capsys, "--home", home, "search", "bread", "--library", "nope")
     assert (code, "No library named 'nope'" in err) == (1, True)
-    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    assert run(capsys, "--home", home, "add", str(damaged))[0] == 0
     code, _, _ = run(capsys, "--home", home, "index")
     assert code == 0
     code, out, _ = run(capsys, "--home", home, "status", "--json")
@@ -98,11 +116,13 @@ def test_errors_give_a_message_and_exit_code_1(
     assert library["failed"] == 1
     assert library["failed_files"][0]["path"].endswith("broken.pdf")
     assert "damaged PDF" in library["failed_files"][0]["reason"]
-    assert Path(str(_search(capsys, indexed, "sourdough")[0]["path"])).name == "bread.txt"  # still usable
+    assert Path(str(_search(capsys, own_copy, "sourdough")[0]["path"])).name == "bread.txt"  # still usable
 
 
-def test_remove_drops_a_folder(indexed: Path, docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--home", str(indexed), "remove", str(docs))
+def test_remove_drops_a_folder(own_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    [library] = json.loads(run(capsys, "--home", str(own_copy), "status", "--json")[1])
+    [folder] = library["folders"]
+    code, out, _ = run(capsys, "--home", str(own_copy), "remove", folder)
     assert code == 0
     assert "Removed" in out
-    assert _search(capsys, indexed, "sourdough") == []
+    assert _search(capsys, own_copy, "sourdough") == []
