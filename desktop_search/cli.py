@@ -146,7 +146,12 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         print(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
     if not hits:
-        print("No results." + ("" if args.mode == "keyword" else " Try other words, or --mode keyword."))
+        why = {
+            "keyword": "no indexed file contains its words",
+            "dense": "no indexed file comes close to it in meaning",
+            "hybrid": "no indexed file contains its words or comes close to it in meaning",
+        }[args.mode]
+        print(f"Nothing found for {args.query!r}: {why}.")
         return 0
     bold, plain = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     for n, hit in enumerate(hits, start=1):

@@ -10,6 +10,8 @@ from typing import Protocol
 
 import numpy as np
 
+from desktop_search.embed.catalog import RelevanceFloor
+
 
 class TextTokenizer(Protocol):
     """The model's tokenizer as the chunker needs it."""
@@ -34,6 +36,7 @@ class Embedder(ABC):
     document_prefix: str = ""
     token_budget: int = 8192  # padded tokens per forward pass
     query_cache_size: int = 256
+    relevance: RelevanceFloor | None = None  # the model's calibrated relevance floor, from its catalog entry
     backend: str = ""  # the registered backend that made this embedder (embed/registry.py)
 
     def __init__(self) -> None:

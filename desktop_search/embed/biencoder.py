@@ -28,6 +28,7 @@ class BiEncoder(Embedder):
         self.chunk_overlap = spec.chunk_overlap
         self.query_prefix = spec.query_prefix
         self.document_prefix = spec.document_prefix
+        self.relevance = spec.relevance
         self.token_budget = plan.token_budget
         self.plan = plan
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)

@@ -40,6 +40,7 @@ class CDEEmbedder(ContextualEmbedder):
         self.max_tokens = spec.max_tokens
         self.chunk_tokens, self.chunk_overlap = spec.chunk_tokens, spec.chunk_overlap
         self.query_prefix, self.document_prefix = spec.query_prefix, spec.document_prefix
+        self.relevance = spec.relevance
         self.token_budget = plan.token_budget
         self.plan = plan
         tokenizer_file = folder / "tokenizer.json"
@@ -102,7 +103,7 @@ class BoundCDE(Embedder):
         super().__init__()
         self.parent = parent
         self.context_key = key
-        for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap"):
+        for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap", "relevance"):
             setattr(self, name, getattr(parent, name))
         self.query_prefix, self.document_prefix = parent.query_prefix, parent.document_prefix
         self.backend = parent.backend
