@@ -128,6 +128,7 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
 def _hit_json(hit: Hit) -> dict[str, object]:
     return {
         "path": hit.path,
+        "title": hit.title or None,
         "score": round(hit.score, 6),
         "snippet": mark(Snippet(hit.snippet, hit.highlights)),
         "page": hit.page,
@@ -156,7 +157,8 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
     bold, plain = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     for n, hit in enumerate(hits, start=1):
         page = f"  page {hit.page}" if hit.page else ""
-        print(f"{n}. {hit.path}{page}  (score {hit.score:.4f})")
+        title = f"{hit.title} — " if hit.title else ""
+        print(f"{n}. {title}{hit.path}{page}  (score {hit.score:.4f})")
         print(f"   {mark(Snippet(hit.snippet, hit.highlights), bold, plain)}")
     return 0
 

@@ -120,6 +120,7 @@ class FileHitInfo:
     kind: str | None
     mtime_ns: int
     size: int
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()
     keyword_rank: int | None = None
     dense_rank: int | None = None
+    title: str = ""  # the document's own title, empty when it has none
 
 
 @dataclass(frozen=True)

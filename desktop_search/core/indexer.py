@@ -195,6 +195,7 @@ class Indexer:
                     chunker=self.embedder_for(library.model_id).chunker_key,
                     spans=item.spans,
                     note=item.extracted.note or None,
+                    title=item.extracted.title,
                 )
                 return len(item.spans), True
             if isinstance(item, Known):

@@ -115,6 +115,7 @@ class Searcher:
                         highlights=snippet.highlights,
                         keyword_rank=c.keyword_rank,
                         dense_rank=c.dense_rank,
+                        title=f.title,
                     )
                 )
         return hits

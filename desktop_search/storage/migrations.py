@@ -175,6 +175,9 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """,
     # 7: a library may follow symbolic links wherever they point (off: only links into its own folders).
     "ALTER TABLE libraries ADD COLUMN follow_links INTEGER NOT NULL DEFAULT 0;",
+    # 8: a document's own title (HTML <title>, PDF or Office metadata), shown with the file name in results.
+    # Contents indexed before have none ('') until their file changes.
+    "ALTER TABLE contents ADD COLUMN title TEXT NOT NULL DEFAULT '';",
 ]
 
 

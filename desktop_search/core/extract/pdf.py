@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 
 from desktop_search.core.extract import Extracted, ExtractionFailed, ExtractLimits
 
@@ -28,7 +29,7 @@ def normalise_page(text: str) -> str:
     return _HYPHENATED.sub("", text).strip()
 
 
-def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int, str]:
     import pypdfium2 as pdfium
 
     # PdfiumError's err_code is not trusted: pdfium keeps one last error per process and leaves it unset on
@@ -36,6 +37,7 @@ def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
     pdf = pdfium.PdfDocument(data)
     try:
         total = len(pdf)
+        title = _title(lambda: pdf.get_metadata_dict().get("Title"))
         pages = []
         for index in range(min(total, max_pages)):
             page = pdf[index]
@@ -43,9 +45,20 @@ def _pdfium_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
-        return pages, total
+        return pages, total, title
     finally:
         pdf.close()
+
+
+def _title(read: Callable[[], object]) -> str:
+    """The title in the document information; damaged metadata is no title, never a failed file."""
+    try:
+        return str(read() or "")
+    except MemoryError:
+        raise
+    except Exception as exc:
+        log.info("PDF metadata unreadable: %s: %s", exc.__class__.__name__, exc)
+        return ""
 
 
 def _damaged(what: str, exc: Exception) -> ExtractionFailed:
@@ -55,7 +68,7 @@ def _damaged(what: str, exc: Exception) -> ExtractionFailed:
     return ExtractionFailed("failed", f"damaged PDF ({what})", "pdf")
 
 
-def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int, str]:
     """The fallback for a file pdfium cannot open: it also tells a password-protected file from a damaged one."""
     import pypdf
 
@@ -76,10 +89,10 @@ def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
             raise
         except Exception as exc:
             raise _damaged(f"page {index + 1} cannot be read", exc) from exc
-    return pages, total
+    return pages, total, _title(lambda: reader.metadata.title if reader.metadata else None)
 
 
-def _assemble(pages: list[str], total: int, max_pages: int) -> Extracted:
+def _assemble(pages: list[str], total: int, max_pages: int, title: str) -> Extracted:
     texts = [normalise_page(p) for p in pages]
     if total == 0:
         raise ExtractionFailed("failed", "PDF has no pages", "pdf")
@@ -91,7 +104,7 @@ def _assemble(pages: list[str], total: int, max_pages: int) -> Extracted:
         parts.append(text)
         offset += len(text) + 2
     note = f"only the first {max_pages} of {total} pages indexed" if total > max_pages else ""
-    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note)
+    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note, title)
 
 
 def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
@@ -101,8 +114,8 @@ def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
     import pypdfium2 as pdfium
 
     try:
-        pages, total = _pdfium_pages(data, limits.max_pages)
+        pages, total, title = _pdfium_pages(data, limits.max_pages)
     except pdfium.PdfiumError as exc:
         log.info("pdfium could not read the PDF (%s); trying pypdf", exc)
-        pages, total = _pypdf_pages(data, limits.max_pages)
-    return _assemble(pages, total, limits.max_pages)
+        pages, total, title = _pypdf_pages(data, limits.max_pages)
+    return _assemble(pages, total, limits.max_pages, title)
