@@ -78,12 +78,23 @@ def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
 
 
+PAUSED = "Indexing is paused until `desktop-search resume`."
+
+
 def _progress_bar(progress: Iterator[Progress], out: TextIO) -> list[Progress]:
     """Show progress on a terminal (quiet otherwise); returns each library's final report."""
     finals: list[Progress] = []
     bar = None
     show = out.isatty()
+    paused = False
     for p in progress:
+        if paused != (p.phase == "paused"):
+            paused = not paused
+            note = f"{PAUSED} Ctrl+C stops; the next run continues." if paused else "Resumed."
+            if bar is None:
+                print(note, file=out, flush=True)
+            else:
+                bar.write(note, file=out)
         if p.phase == "scan" and show:
             from tqdm import tqdm
 
@@ -189,6 +200,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
         return 0
     if not statuses:
         print("No libraries yet. Add a folder: desktop-search add PATH")
+    elif services.pause.paused:
+        print(PAUSED)
     for s in statuses:
         print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}")
         print(f"  folders: {', '.join(s.folders) or 'none'}")

@@ -8,7 +8,8 @@ from typing import Literal
 FileStatus = Literal["indexed", "failed", "skipped"]  # files.status; "failed" and "skipped" keep a reason
 NoText = Literal["failed", "skipped"]  # why a file has no text: broken or unreadable, or not a document
 SpaceState = Literal["building", "active", "retired"]  # spaces.state (CHECK constraint in migration 1)
-Phase = Literal["scan", "index", "done", "watch", "paused"]  # Progress.phase
+# Progress.phase; "paused" while indexing waits for resume (a run, or a watch between runs), "resumed" after
+Phase = Literal["scan", "index", "done", "watch", "paused", "resumed"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_search.core.libraries import LibraryService
+from desktop_search.core.pause import PauseSwitch
 from desktop_search.core.search import Searcher
 from desktop_search.settings import Settings
 from desktop_search.storage import Store, open_database, open_reader
@@ -48,6 +49,7 @@ class Services:
     store: Store  # the writer's connection; owned by whichever thread indexes
     libraries: LibraryService
     embedders: EmbedderProvider
+    pause: PauseSwitch  # every indexer of this data folder obeys it, in this process and others
 
     def indexer(self) -> Indexer:
         from desktop_search.core.indexer import Indexer
@@ -62,7 +64,7 @@ class Services:
             timeout_s=s.extract_timeout_s,
             memory_mb=s.extract_memory_mb,
         )
-        return Indexer(self.store, self.embedders, self.settings.home, limits)
+        return Indexer(self.store, self.embedders, self.settings.home, limits, pause=self.pause)
 
     def searcher(self) -> Searcher:
         """A searcher with its own connection, safe to use from another thread while indexing runs."""
@@ -78,4 +80,4 @@ def build_services(settings: Settings, embedder: Embedder | None = None, *, read
     provider = EmbedderProvider(
         settings.models_dir, settings.device, settings.threads, settings.backend, injected=embedder
     )
-    return Services(settings, store, LibraryService(store, settings.home), provider)
+    return Services(settings, store, LibraryService(store, settings.home), provider, PauseSwitch(settings.home))

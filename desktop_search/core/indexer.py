@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop_search.core.extract import Extract
 from desktop_search.core.extract.workers import WorkerPool
 from desktop_search.core.generated import GENERATED
+from desktop_search.core.pause import PauseSwitch
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
@@ -35,12 +36,14 @@ class Indexer:
         data_dir: Path | None = None,
         limits: IndexLimits | None = None,
         extract: Extract | None = None,
+        pause: PauseSwitch | None = None,
     ) -> None:
         self.store = store
         self.embedder_for = embedder_for
         self.data_dir = data_dir
         self.limits = limits or IndexLimits()
         self.extract = extract  # None: the real extractors; tests inject misbehaving ones
+        self.pause = pause or PauseSwitch(data_dir)  # obeyed between units of work
         self.times = StageTimes()
         self._pool: WorkerPool | None = None
 
@@ -66,6 +69,7 @@ class Indexer:
     ) -> Iterator[Progress]:
         """Reconcile the library with disk, or only `paths` (files or folders a watcher saw change)."""
         cancel = cancel or threading.Event()
+        yield from self._hold(library, cancel)
         yield Progress(library.name, "scan")
         work, gone, messages = self._reconcile(library, retry_failed, paths)
         embedder = self.embedder_for(library.model_id)
@@ -132,6 +136,9 @@ class Indexer:
         started = last_report = time.monotonic()
         current = ""
         while (producing or pending) and not cancel.is_set():
+            held_from = time.monotonic()
+            yield from self._hold(library, cancel)
+            started += time.monotonic() - held_from  # the speed and time left count working time only
             try:
                 item = producer.out.get(timeout=0.2) if producing and not pending else producer.out.get_nowait()
             except queue.Empty:
@@ -175,6 +182,12 @@ class Indexer:
             yield Progress(
                 library.name, "done", files_done, files_total, chunks_done, chunks_done, 0.0, 0.0, "", failed, messages
             )
+
+    def _hold(self, library: LibraryRecord, cancel: threading.Event) -> Iterator[Progress]:
+        """While indexing is paused: say so, then wait; a cancel (stop, a library change) ends the wait."""
+        if self.pause.paused:
+            yield Progress(library.name, "paused")
+            self.pause.wait(cancel)
 
     def _write(self, library: LibraryRecord, item: object) -> tuple[int, bool]:
         """Store one producer result in its own transaction; returns (chunks queued, success)."""

@@ -119,6 +119,30 @@ def test_pause_and_resume_continue_without_redoing_work(qtbot, make_gui, setting
     assert embedder.texts_embedded == final.chunks, "chunks embedded twice after resume"
 
 
+def test_pause_from_the_command_line_holds_the_windows_indexing(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_search.cli import main
+
+    embedder = SlowEmbedder(0.05)
+    session, window = make_gui(build_services(settings, embedder=embedder))
+    window.add_folders([str(write_folder(tmp_path / "many", 80))])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing" and embedder.texts_embedded > 20, timeout=30000)
+    assert main(["--home", str(settings.home), "pause"]) == 0  # `desktop-search pause` in a terminal
+    qtbot.waitUntil(lambda: window.indexing.pause_button.text() == "Resume", timeout=10000)
+    assert window.indexing.label.isVisible()
+    assert window.indexing.label.text().startswith("Indexing paused")
+    qtbot.wait(300)
+    embedded_at_pause = embedder.texts_embedded
+    qtbot.wait(700)
+    assert embedder.texts_embedded == embedded_at_pause, "indexing went on while paused"
+    assert main(["--home", str(settings.home), "resume"]) == 0
+    qtbot.waitUntil(lambda: window.indexing.label.text().startswith("Indexing 'default'"), timeout=10000)
+    assert "/ 80 files" in window.indexing.label.text(), "the run started over instead of going on"
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=60000)
+    session.search_worker.request_statuses()
+    qtbot.waitUntil(lambda: (_last_status(window).files, _last_status(window).pending) == (80, 0), timeout=5000)
+    assert embedder.texts_embedded == _last_status(window).chunks, "chunks embedded twice after resume"
+
+
 def test_window_stays_responsive_while_a_large_folder_indexes(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _measure_latency(qtbot, make_gui, build_services(settings, embedder=HashEmbedder()), tmp_path, 600)
 
