@@ -3,6 +3,7 @@ the window stays responsive, and no thread outlives the app."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -243,6 +244,24 @@ def test_failed_files_are_listed_with_reasons_and_can_be_retried(qtbot, make_gui
     assert failure.error in dialog.findChild(QTreeWidget).topLevelItem(0).text(1)
     qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(p.phase == "done" and p.files_done >= 1 for p in runs), timeout=30000)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_a_name_that_is_not_utf8_is_listed_in_the_failed_files_dialog(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    with open(os.fsencode(docs) + b"/caf\xe9.txt", "wb") as f:
+        f.write(b"a Latin-1 file name")
+    session, window = make_gui(services)
+    window.add_folders([str(docs)])
+    qtbot.waitUntil(lambda: window.indexing.failed_button.isVisible(), timeout=30000)
+    assert window.indexing.failed_button.text() == "1 failed"
+    qtbot.mouseClick(window.indexing.failed_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(FailedFilesDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    row = dialog.findChild(QTreeWidget).topLevelItem(0)
+    assert "caf\\xe9.txt" in row.text(0)
+    assert "not valid UTF-8" in row.text(1)
+    dialog.reject()
 
 
 def test_files_indexed_in_part_are_listed_beside_failed_ones(qtbot) -> None:  # type: ignore[no-untyped-def]
