@@ -27,10 +27,38 @@ from desktop_search.settings import Settings, resolve_home
 log = logging.getLogger("desktop_search")
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--home and --device: given before the command, or after it (argparse.SUPPRESS keeps one given before)."""
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=default,
+        help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), default=default, help="where the model runs"
+    )
+
+
+def _query(text: str) -> str:
+    if not any(ch.isalnum() for ch in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no letter or digit to search for" if text.strip() else "the query is empty"
+        )
+    return text
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
+    """Malformed command lines (an unknown option, an empty query, --limit 0) exit 2 with the usage line, as
+    argparse does; an error the command meets (a missing folder, an unknown library) exits 1."""
     p = argparse.ArgumentParser(prog="desktop-search", description="Private, offline search of your own folders.")
-    p.add_argument("--home", metavar="DIR", help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the model runs")
+    _global_options(p)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--self-test", action="store_true", help="index a bundled sample, run test queries, exit 0 or 1")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -50,9 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--retry-failed", action="store_true", help="look again at files that failed")
 
     search = sub.add_parser("search", help="search the index")
-    search.add_argument("query")
+    search.add_argument("query", type=_query)
     search.add_argument("--library", help="only this library (default: all)")
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--limit", type=_positive, default=10, help="at most this many results (default 10)")
     search.add_argument("--mode", choices=MODES, default="hybrid")
     search.add_argument("--json", action="store_true", help="print a JSON list")
 
@@ -71,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--hidden", action="store_true", help="start in the system tray (used at login)")
     cli_watch.add_parsers(sub)
     cli_models.add_parsers(sub)
+    for command in {id(c): c for c in sub.choices.values()}.values():
+        _global_options(command, argparse.SUPPRESS)
     return p
 
 
