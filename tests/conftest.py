@@ -150,20 +150,24 @@ def services(settings: Settings, fake_embedder: HashEmbedder) -> Iterator[Servic
 
 @pytest.fixture(scope="session")
 def minilm() -> Embedder:
-    """The real offline default model, loaded once per test session."""
+    """The real offline default model, loaded once per test session, in float32 whatever the CPU's flags."""
     from desktop_search.embed.catalog import DEFAULT_MODEL
     from desktop_search.embed.loader import load_embedder
+    from tests.embed.precision import NO_BF16_FLAGS, simulated_cpu
 
-    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
+    with simulated_cpu(NO_BF16_FLAGS):
+        return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
 
 
 @pytest.fixture(scope="session")
 def minilm_fp32() -> Embedder:
-    """The real default model on torch (transformers): the reference other backends are compared with."""
+    """The real default model on torch (transformers) in float32: the reference other backends are compared with."""
     from desktop_search.embed.catalog import DEFAULT_MODEL
     from desktop_search.embed.loader import load_embedder
+    from tests.embed.precision import NO_BF16_FLAGS, simulated_cpu
 
-    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu", backend="transformers")
+    with simulated_cpu(NO_BF16_FLAGS):
+        return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu", backend="transformers")
 
 
 def index_all(services: Services) -> list[object]:
