@@ -29,11 +29,17 @@ class EmbedderProvider:
     injected: Embedder | None = None
     _loaded: dict[str, Embedder] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _loading: dict[str, threading.Lock] = field(default_factory=dict)  # one per model
 
     def __call__(self, model_id: str) -> Embedder:
         if self.injected is not None:
             return self.injected
+        loaded = self._loaded.get(model_id)
+        if loaded is not None:  # a search never waits while the indexing thread loads another model
+            return loaded
         with self._lock:
+            lock = self._loading.setdefault(model_id, threading.Lock())
+        with lock:
             if model_id not in self._loaded:
                 from desktop_search.embed.loader import load_embedder
 
