@@ -5,29 +5,44 @@ BIN := $(VENV)/bin
 # torch is pinned and installed first: on Linux an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint typecheck bench clean dist-linux dist-windows
+.PHONY: run test test-fast lint typecheck bench clean dist-linux dist-windows
 
+# pip runs quietly; each step says first what it does, since the first install takes minutes (README).
 $(BIN)/python:
+	@echo "== creating $(VENV) and upgrading pip"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "== installing $(TORCH) and the app into $(VENV): the longest step, pip prints nothing meanwhile"
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
+	@echo "== installing the test tools (pytest, ruff, mypy, import-linter, Office file writers)"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
 run: $(VENV)/.installed
 	$(BIN)/desktop-search $(ARGS)
 
+# Every check runs and reports even when one before it fails; the exit status is the first failure's.
+CHECKS := "env QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest" "$(BIN)/ruff check desktop_search tests benchmarks" \
+	"$(BIN)/mypy desktop_search" "$(BIN)/lint-imports"
+
 test: $(VENV)/.dev-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-	$(BIN)/ruff check desktop_search tests benchmarks
-	$(BIN)/mypy desktop_search
-	$(BIN)/lint-imports
+	@status=0; failed=""; \
+	for check in $(CHECKS); do \
+		echo "== $$check"; \
+		$$check || { code=$$?; [ $$status -ne 0 ] || status=$$code; failed="$$failed\n  $$check"; }; \
+	done; \
+	if [ $$status -ne 0 ]; then printf "== failed:$$failed\n"; fi; \
+	exit $$status
+
+# Everything but the GUI, the real model, other processes and live watching (markers set in tests/conftest.py).
+test-fast: $(VENV)/.dev-installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not slow and not watch"
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks

@@ -123,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fusion", choices=("rrf", "convex"), help="how hybrid combines the lists (default: the app's)")
     p.add_argument("--rrf-k", type=int, help="reciprocal-rank fusion constant (default: the app's)")
     p.add_argument("--dense-weight", type=float, help="weight of the dense list (default: the app's)")
+    p.add_argument("--no-floor", action="store_true", help="show meaning matches below the relevance floor too")
     p.add_argument("--chunk-tokens", type=int, help="override the model's chunk length (re-chunks)")
     p.add_argument("--overlap", type=int, help="override the model's chunk overlap (re-chunks)")
     p.add_argument("--device", default="auto")
@@ -140,6 +141,8 @@ def search_options(args: argparse.Namespace, mode: str) -> SearchOptions:
         options = replace(options, rrf_k=args.rrf_k)
     if args.dense_weight is not None:
         options = replace(options, dense_weight=args.dense_weight)
+    if args.no_floor:
+        options = replace(options, floor=False)
     return options
 
 

@@ -128,8 +128,16 @@ def _rss_mb() -> float:
 
 def percentiles(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] * 1000, 2)
+
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
 
 
 def _built(folder: Path, size: int, dim: int, rng: np.random.Generator) -> tuple[Path, dict[str, object]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_watch
+from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
@@ -26,10 +27,38 @@ from desktop_search.settings import Settings, resolve_home
 log = logging.getLogger("desktop_search")
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--home and --device: given before the command, or after it (argparse.SUPPRESS keeps one given before)."""
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=default,
+        help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), default=default, help="where the model runs"
+    )
+
+
+def _query(text: str) -> str:
+    if not any(ch.isalnum() for ch in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no letter or digit to search for" if text.strip() else "the query is empty"
+        )
+    return text
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
+    """Malformed command lines (an unknown option, an empty query, --limit 0) exit 2 with the usage line, as
+    argparse does; an error the command meets (a missing folder, an unknown library) exits 1."""
     p = argparse.ArgumentParser(prog="desktop-search", description="Private, offline search of your own folders.")
-    p.add_argument("--home", metavar="DIR", help="data folder (default: $DESKTOP_SEARCH_HOME or the user data dir)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the model runs")
+    _global_options(p)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--self-test", action="store_true", help="index a bundled sample, run test queries, exit 0 or 1")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -49,9 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--retry-failed", action="store_true", help="look again at files that failed")
 
     search = sub.add_parser("search", help="search the index")
-    search.add_argument("query")
+    search.add_argument("query", type=_query)
     search.add_argument("--library", help="only this library (default: all)")
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--limit", type=_positive, default=10, help="at most this many results (default 10)")
     search.add_argument("--mode", choices=MODES, default="hybrid")
     search.add_argument("--json", action="store_true", help="print a JSON list")
 
@@ -72,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_models.add_parsers(sub)
     cli_ocr.add_parsers(sub)
     cli_remote.add_parsers(sub)
+    for command in {id(c): c for c in sub.choices.values()}.values():
+        _global_options(command, argparse.SUPPRESS)
     return p
 
 
@@ -79,12 +110,23 @@ def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
 
 
+PAUSED = "Indexing is paused until `desktop-search resume`."
+
+
 def _progress_bar(progress: Iterator[Progress], out: TextIO) -> list[Progress]:
     """Show progress on a terminal (quiet otherwise); returns each library's final report."""
     finals: list[Progress] = []
     bar = None
     show = out.isatty()
+    paused = False
     for p in progress:
+        if paused != (p.phase == "paused"):
+            paused = not paused
+            note = f"{PAUSED} Ctrl+C stops; the next run continues." if paused else "Resumed."
+            if bar is None:
+                print(note, file=out, flush=True)
+            else:
+                bar.write(note, file=out)
         if p.phase == "scan" and show:
             from tqdm import tqdm
 
@@ -115,13 +157,10 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
         for library in libraries:
             yield from indexer.run(library, cancel=cancel, retry_failed=args.retry_failed)
 
-    try:
-        with WriterLock(services.settings.home):  # one writer per data folder; searches are not blocked
-            finals = _progress_bar(runs(), sys.stderr)
-    except KeyboardInterrupt:
-        cancel.set()
-        print("Interrupted; the index is consistent and the next run continues.", file=sys.stderr)
-        return 130
+    interrupted = "Interrupted; the index is consistent and the next run continues."
+    # One writer per data folder (searches are not blocked); SIGINT/SIGTERM end the run within moments.
+    with WriterLock(services.settings.home), StopOnSignal(cancel.set, interrupted, 130, sys.stderr):
+        finals = _progress_bar(runs(), sys.stderr)
     for p in finals:
         for message in p.messages:
             print(f"warning: {message}", file=sys.stderr)
@@ -132,6 +171,7 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
 def _hit_json(hit: Hit) -> dict[str, object]:
     return {
         "path": hit.path,
+        "title": hit.title or None,
         "score": round(hit.score, 6),
         "snippet": mark(Snippet(hit.snippet, hit.highlights)),
         "page": hit.page,
@@ -139,7 +179,6 @@ def _hit_json(hit: Hit) -> dict[str, object]:
         "end": hit.end,
         "library": hit.library,
         "kind": hit.kind,
-        "title": hit.title,
         "modified": datetime.fromtimestamp(hit.mtime_ns / 1e9).isoformat(timespec="seconds"),
     }
 
@@ -151,7 +190,12 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         print(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
     if not hits:
-        print("No results." + ("" if args.mode == "keyword" else " Try other words, or --mode keyword."))
+        why = {
+            "keyword": "no indexed file contains its words",
+            "dense": "no indexed file comes close to it in meaning",
+            "hybrid": "no indexed file contains its words or comes close to it in meaning",
+        }[args.mode]
+        print(f"Nothing found for {args.query!r}: {why}.")
         return 0
     bold, plain = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     for n, hit in enumerate(hits, start=1):
@@ -193,6 +237,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
         return 0
     if not statuses:
         print("No libraries yet. Add a folder: desktop-search add PATH")
+    elif services.pause.paused:
+        print(PAUSED)
     for s in statuses:
         ocr = "  OCR on" if services.settings.ocr_on(s.name) else ""
         print(f"Library '{s.name}'  model {s.model_id}  last indexed {_when(s.last_indexed_at)}{ocr}")
@@ -281,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C while starting, before a command listens for it
+        return 130
     except BrokenPipeError:  # `search --json | head`: the reader has what it wanted
         # Later writes (the final flush at exit) would fail again: send them nowhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

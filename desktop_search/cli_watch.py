@@ -7,12 +7,11 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.instance import WriterLock
 from desktop_search.errors import UserError
 from desktop_search.records import Progress
@@ -21,7 +20,7 @@ if TYPE_CHECKING:  # the watcher and indexer load only when `watch` runs, so oth
     from desktop_search.core.live import LiveIndex
     from desktop_search.services import Services
 
-PAUSE_FLAG = "paused"  # a file in the data folder: while it exists, `watch` does not index
+STOPPED = "Stopped; the index is consistent and the next start continues where this one stopped."
 
 
 def add_parsers(sub: Any) -> None:
@@ -29,29 +28,20 @@ def add_parsers(sub: Any) -> None:
     watch.add_argument("--library", help="only this library (default: all)")
     watch.add_argument("--rescan-minutes", type=float, help="full rescan interval (default 60; 15 off Linux)")
     watch.add_argument("--full-speed", action="store_true", help="normal priority and all cores (default: polite)")
-    sub.add_parser("pause", help="pause a running `watch` (or the app) until `resume`")
-    sub.add_parser("resume", help="resume a paused `watch`")
-
-
-def _flag(services: Services) -> Path:
-    return services.settings.home / PAUSE_FLAG
+    sub.add_parser("pause", help="pause indexing (the app, `watch` and `index`) until `resume`")
+    sub.add_parser("resume", help="resume paused indexing")
 
 
 def cmd_pause(services: Services, args: argparse.Namespace) -> int:
-    try:
-        _flag(services).touch()
-    except OSError as exc:
-        raise UserError(f"Cannot pause: cannot write {_flag(services)}: {exc.strerror or exc}.") from exc
-    print("Paused: indexing waits until `desktop-search resume`. Searching still works.")
+    services.pause.pause()
+    print("Paused: indexing (the app, `watch`, `index`) waits until `desktop-search resume`. Searching still works.")
     return 0
 
 
 def cmd_resume(services: Services, args: argparse.Namespace) -> int:
-    try:
-        _flag(services).unlink(missing_ok=True)
-    except OSError as exc:
-        raise UserError(f"Cannot resume: cannot remove {_flag(services)}: {exc.strerror or exc}.") from exc
-    print("Resumed.")
+    was_paused = services.pause.paused
+    services.pause.resume()
+    print("Resumed." if was_paused else "Indexing was not paused.")
     return 0
 
 
@@ -63,22 +53,13 @@ def _be_polite(services: Services) -> None:
         services.embedders.threads = max(1, (os.cpu_count() or 2) // 2)
 
 
-def _follow_flag(flag: Path, live: LiveIndex, stop: threading.Event) -> None:
-    """Pause while the flag file exists (works on every OS, unlike signals)."""
-    while not stop.wait(0.5):
-        if flag.exists() and not live.paused:
-            live.pause()
-        elif not flag.exists() and live.paused:
-            live.resume()
-
-
 def _handler(action: Callable[[], None]) -> Callable[[int, object], None]:
     return lambda _signum, _frame: action()
 
 
 def _install_signals(live: LiveIndex) -> Callable[[], None]:
-    """SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM stops cleanly; returns a function that restores them."""
-    wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume, "SIGTERM": live.stop}
+    """SIGUSR1 pauses, SIGUSR2 resumes (SIGINT and SIGTERM: StopOnSignal); returns a function that restores them."""
+    wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume}
     previous: dict[int, Any] = {}
     for name, action in wanted.items():
         number = getattr(signal, name, None)
@@ -96,8 +77,8 @@ def _report(p: Progress) -> None:
     stamp = time.strftime("%H:%M:%S")
     for message in p.messages if p.phase in ("watch", "paused") else ():
         print(f"{stamp} {message}", file=sys.stderr, flush=True)
-    if p.phase == "paused":
-        print(f"{stamp} paused", flush=True)
+    if p.phase in ("paused", "resumed"):
+        print(f"{stamp} {p.phase}", flush=True)
     elif p.phase == "done" and (p.files_done or p.chunks_done):
         print(f"{stamp} {p.library}: {p.files_done} files, {p.chunks_done} chunks embedded", flush=True)
 
@@ -108,26 +89,22 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
         raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
     from desktop_search.core.live import LiveIndex, LiveOptions
 
+    options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
+    names = [args.library] if args.library else None
     with WriterLock(services.settings.home):
-        if not args.full_speed:
-            _be_polite(services)
-        options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
-        names = [args.library] if args.library else None
-        indexer = services.indexer()
-        live = LiveIndex(services.store, indexer, names, options, services.settings.home)
-        stop = threading.Event()
-        threading.Thread(target=_follow_flag, args=(_flag(services), live, stop), daemon=True).start()
-        restore = _install_signals(live)
-        print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
-        try:
-            for progress in live.run():
-                _report(progress)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop.set()
-            restore()
-    print("Stopped; the index is consistent and the next start continues where this one stopped.")
+        live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
+        # Before lowering the priority: the thread that stops on SIGINT/SIGTERM keeps the normal one.
+        with StopOnSignal(live.stop, STOPPED, 0):
+            if not args.full_speed:
+                _be_polite(services)
+            restore = _install_signals(live)
+            print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
+            try:
+                for progress in live.run():
+                    _report(progress)
+            finally:
+                restore()
+    print(STOPPED)
     return 0
 
 

@@ -8,7 +8,8 @@ from typing import Literal
 FileStatus = Literal["indexed", "failed", "skipped"]  # files.status; "failed" and "skipped" keep a reason
 NoText = Literal["failed", "skipped"]  # why a file has no text: broken or unreadable, or not a document
 SpaceState = Literal["building", "active", "retired"]  # spaces.state (CHECK constraint in migration 1)
-Phase = Literal["scan", "index", "done", "watch", "paused"]  # Progress.phase
+# Progress.phase; "paused" while indexing waits for resume (a run, or a watch between runs), "resumed" after
+Phase = Literal["scan", "index", "done", "watch", "paused", "resumed"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class FileHitInfo:
     kind: str | None
     mtime_ns: int
     size: int
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()
     keyword_rank: int | None = None
     dense_rank: int | None = None
-    title: str | None = None  # an e-mail message's subject
+    title: str = ""  # the document's own title, empty when it has none
 
 
 @dataclass(frozen=True)

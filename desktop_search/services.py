@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_search.core.libraries import LibraryService
+from desktop_search.core.pause import PauseSwitch
 from desktop_search.core.search import Searcher
 from desktop_search.embed.catalog import remote_spec, set_user_models
 from desktop_search.settings import Settings, with_ocr
@@ -29,11 +30,17 @@ class EmbedderProvider:
     injected: Embedder | None = None
     _loaded: dict[str, Embedder] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _loading: dict[str, threading.Lock] = field(default_factory=dict)  # one per model
 
     def __call__(self, model_id: str) -> Embedder:
         if self.injected is not None:
             return self.injected
+        loaded = self._loaded.get(model_id)
+        if loaded is not None:  # a search never waits while the indexing thread loads another model
+            return loaded
         with self._lock:
+            lock = self._loading.setdefault(model_id, threading.Lock())
+        with lock:
             if model_id not in self._loaded:
                 from desktop_search.embed.loader import load_embedder
 
@@ -49,6 +56,7 @@ class Services:
     store: Store  # the writer's connection; owned by whichever thread indexes
     libraries: LibraryService
     embedders: EmbedderProvider
+    pause: PauseSwitch  # every indexer of this data folder obeys it, in this process and others
 
     def indexer(self) -> Indexer:
         from desktop_search.core.indexer import Indexer
@@ -64,7 +72,7 @@ class Services:
             memory_mb=s.extract_memory_mb,
             ocr=tuple(s.ocr) if isinstance(s.ocr, list) else s.ocr,
         )
-        return Indexer(self.store, self.embedders, self.settings.home, limits)
+        return Indexer(self.store, self.embedders, self.settings.home, limits, pause=self.pause)
 
     def searcher(self) -> Searcher:
         """A searcher with its own connection, safe to use from another thread while indexing runs."""
@@ -96,4 +104,4 @@ def build_services(settings: Settings, embedder: Embedder | None = None, *, read
     provider = EmbedderProvider(
         settings.models_dir, settings.device, settings.threads, settings.backend, injected=embedder
     )
-    return Services(settings, store, LibraryService(store, settings.home), provider)
+    return Services(settings, store, LibraryService(store, settings.home), provider, PauseSwitch(settings.home))

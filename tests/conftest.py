@@ -1,7 +1,9 @@
-"""Shared fixtures: a temp home for every test, a fake and a real embedder, and a folder of documents."""
+"""Shared fixtures (a temp home for every test, a fake and a real embedder, a folder of documents) and the
+sorting of tests into `gui`, `slow` and `watch`, so that `make test-fast` runs the rest in under a minute."""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,66 @@ from desktop_search.embed.base import Embedder
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.services import Services, build_services
 from desktop_search.settings import HOME_ENV, Settings
+
+pytest_plugins = ["tests.logfail", "pytester"]
+
+TESTS = Path(__file__).parent
+GUI_FIXTURES = {"qtbot", "qapp", "x_desktop"}
+REAL_MODEL_FIXTURES = {"minilm"}
+WATCH_HELPERS = "tests.core.watch_helpers"
+
+
+def _names_used(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_used(const)
+    return names
+
+
+def starts_processes(function: types.FunctionType) -> bool:
+    """Whether a test starts another Python or program through `subprocess`, itself or through a helper
+    function of its module (extraction's worker processes are part of every index run and do not count)."""
+    module_globals = function.__globals__
+    seen: set[types.CodeType] = set()
+    pending = [function.__code__]
+    while pending:
+        code = pending.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        for name in _names_used(code):
+            value = module_globals.get(name)
+            if value is not None and getattr(value, "__name__", None) == "subprocess":
+                return True
+            if isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
+                pending.append(value.__code__)
+            elif isinstance(value, type) and value.__module__ == function.__module__:
+                pending += [f.__code__ for f in vars(value).values() if isinstance(f, types.FunctionType)]
+    return False
+
+
+def _uses_watch_helpers(module: types.ModuleType | None) -> bool:
+    return module is not None and any(
+        getattr(value, "__module__", None) == WATCH_HELPERS for value in vars(module).values()
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by folder and fixture (as qutebrowser does): `gui` for tests/gui and Qt fixtures; `slow` for the
+    real model, another process or a wheel build; `watch` for live folder following."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        relative = item.path.relative_to(TESTS)
+        fixtures = set(item.fixturenames)
+        if relative.parts[0] == "gui" or fixtures & GUI_FIXTURES:
+            item.add_marker(pytest.mark.gui)
+        if fixtures & REAL_MODEL_FIXTURES or starts_processes(item.function):  # type: ignore[arg-type]
+            item.add_marker(pytest.mark.slow)
+        if "watch" in relative.stem or _uses_watch_helpers(item.module):
+            item.add_marker(pytest.mark.watch)
+
 
 DOCUMENTS = {
     "notes/garden.md": (
@@ -88,20 +150,24 @@ def services(settings: Settings, fake_embedder: HashEmbedder) -> Iterator[Servic
 
 @pytest.fixture(scope="session")
 def minilm() -> Embedder:
-    """The real offline default model, loaded once per test session."""
+    """The real offline default model, loaded once per test session, in float32 whatever the CPU's flags."""
     from desktop_search.embed.catalog import DEFAULT_MODEL
     from desktop_search.embed.loader import load_embedder
+    from tests.embed.precision import NO_BF16_FLAGS, simulated_cpu
 
-    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
+    with simulated_cpu(NO_BF16_FLAGS):
+        return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
 
 
 @pytest.fixture(scope="session")
 def minilm_fp32() -> Embedder:
-    """The real default model on torch (transformers): the reference other backends are compared with."""
+    """The real default model on torch (transformers) in float32: the reference other backends are compared with."""
     from desktop_search.embed.catalog import DEFAULT_MODEL
     from desktop_search.embed.loader import load_embedder
+    from tests.embed.precision import NO_BF16_FLAGS, simulated_cpu
 
-    return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu", backend="transformers")
+    with simulated_cpu(NO_BF16_FLAGS):
+        return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu", backend="transformers")
 
 
 def index_all(services: Services) -> list[object]:

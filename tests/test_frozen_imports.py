@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from modulefinder import ModuleFinder
 from pathlib import Path
@@ -41,3 +42,25 @@ def test_nothing_in_the_package_is_imported_by_a_name_built_at_run_time() -> Non
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_the_frozen_build_excludes_nothing_the_app_imports() -> None:
+    """The spec's EXCLUDES keep unused optional imports out of the bundle; an app import there would break it."""
+    spec = ast.parse((ROOT / "packaging" / "desktop_search.spec").read_text(encoding="utf-8"))
+    (excludes,) = [
+        ast.literal_eval(node.value)
+        for node in ast.walk(spec)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "EXCLUDES" for t in node.targets)
+    ]
+    imported = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    clashes = {
+        name for name in imported for excluded in excludes if name == excluded or name.startswith(excluded + ".")
+    }
+    assert "torchvision" in excludes
+    assert clashes == set()

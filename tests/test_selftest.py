@@ -5,9 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from desktop_search import selftest
 from desktop_search.core.extract.kinds import BY_EXTENSION
 from desktop_search.paths import resources_dir
+
+pytestmark = pytest.mark.slow  # the bundled model, really loaded
 
 
 def test_the_sample_holds_a_file_of_every_document_format_the_issue_names() -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from desktop_search.core.extract import Extract
 from desktop_search.core.extract.workers import WorkerPool
+from desktop_search.core.generated import GENERATED
+from desktop_search.core.pause import PauseSwitch
 from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, Producer, StageTimes
-from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, root_of, scan, scan_paths
+from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, printable, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
 from desktop_search.embed.base import Embedder
 from desktop_search.records import LibraryRecord, Progress, SpaceRecord
@@ -34,12 +36,14 @@ class Indexer:
         data_dir: Path | None = None,
         limits: IndexLimits | None = None,
         extract: Extract | None = None,
+        pause: PauseSwitch | None = None,
     ) -> None:
         self.store = store
         self.embedder_for = embedder_for
         self.data_dir = data_dir
         self.limits = limits or IndexLimits()
         self.extract = extract  # None: the real extractors; tests inject misbehaving ones
+        self.pause = pause or PauseSwitch(data_dir)  # obeyed between units of work
         self.times = StageTimes()
         self._pool: WorkerPool | None = None
 
@@ -65,8 +69,12 @@ class Indexer:
     ) -> Iterator[Progress]:
         """Reconcile the library with disk, or only `paths` (files or folders a watcher saw change)."""
         cancel = cancel or threading.Event()
+        yield from self._hold(library, cancel)
         yield Progress(library.name, "scan")
-        work, gone, messages = self._reconcile(library, retry_failed, paths)
+        work, unstorable, gone, messages = self._reconcile(library, retry_failed, paths)
+        if not (work or refresh_context) and self._nothing_to_embed(library, gone):
+            yield from self._without_model(library, unstorable, gone, messages)
+            return
         embedder = self.embedder_for(library.model_id)
         plan = SpacePlan(self.store, library, embedder, self.embedder_for, refresh=refresh_context)
         stop = threading.Event()
@@ -82,10 +90,11 @@ class Indexer:
             self._pool,
             ocr=self.limits.ocr_on(library.name),
         )
+        producer.skip_generated = GENERATED in library.exclusions
         thread = threading.Thread(target=producer.run, name="desktop-search-extract", daemon=True)
         thread.start()
         try:
-            yield from self._pipeline(library, plan, producer, (len(work), gone), messages, cancel)
+            yield from self._pipeline(library, plan, producer, (work, unstorable, gone), messages, cancel)
         finally:
             stop.set()
             while thread.is_alive():  # unblock a producer waiting on a full queue
@@ -95,8 +104,9 @@ class Indexer:
 
     def _reconcile(
         self, library: LibraryRecord, retry_failed: bool, paths: Collection[str] | None = None
-    ) -> tuple[list[ScannedFile], list[str], tuple[str, ...]]:
-        """Compare disk with the index: the files to look at, the files gone, and messages for the user."""
+    ) -> tuple[list[ScannedFile], list[Failed], list[str], tuple[str, ...]]:
+        """Compare disk with the index: the files to look at, the names that cannot be stored (new or changed),
+        the files gone, and messages for the user."""
         t0 = time.perf_counter()
         exclusions = Exclusions(library.exclusions, self.data_dir)
         roots = self.store.roots(library.id)
@@ -106,40 +116,74 @@ class Indexer:
         else:
             scope = [p for p in outermost(paths) if root_of(roots, p) is not None]
             found = scan_paths(roots, exclusions, scope, library.follow_links)
-            known = self.store.file_states_under(library.id, scope)
+            known = self.store.file_states_under(library.id, [printable(p) for p in scope])  # as names are stored
         missing_roots = tuple(found.missing_roots)
+        present = found.files.keys() | {item.path for item, _ in found.unstorable}
         gone = [
             path
             for path in known
-            if path not in found.files and not any(path.startswith(r.rstrip("/") + "/") for r in missing_roots)
+            if path not in present and not any(path.startswith(r.rstrip("/") + "/") for r in missing_roots)
         ]
-        work = []
-        for path, item in found.files.items():
-            state = known.get(path)
+
+        def look(item: ScannedFile) -> bool:
+            state = known.get(item.path)
             unchanged = state is not None and (state.size, state.mtime_ns) == (item.size, item.mtime_ns)
-            if not unchanged or (retry_failed and state is not None and state.status == "failed"):
-                work.append(item)
+            return not unchanged or (retry_failed and state is not None and state.status == "failed")
+
+        work = [item for item in found.files.values() if look(item)]
+        unstorable = [Failed(item, "failed", reason) for item, reason in found.unstorable if look(item)]
         self.times.scan += time.perf_counter() - t0
         messages = [f"folder not found, keeping its index: {r}" for r in missing_roots]
         messages += [f"cannot read {path}: {reason}" for path, reason in found.errors]
-        return work, gone, tuple(messages)
+        return work, unstorable, gone, tuple(messages)
+
+    def _nothing_to_embed(self, library: LibraryRecord, gone: list[str]) -> bool:
+        """Whether the run has nothing for the model: its space is built and current, nothing waits for a vector,
+        and no file left a contextual model's context (which could make it stale)."""
+        active = self.store.active_space(library.id)
+        return (
+            active is not None
+            and active.model_id == library.model_id
+            and not self.store.spaces(library.id, ("building",))
+            and not self.store.pending_count(active.id)
+            and (not gone or active.context_version == 0)
+        )
+
+    def _without_model(
+        self, library: LibraryRecord, unstorable: list[Failed], gone: list[str], messages: tuple[str, ...]
+    ) -> Iterator[Progress]:
+        """A run with nothing to embed never loads the model (seconds to a minute, and its memory)."""
+        for name in unstorable:
+            self._write(library, name)
+        for path in gone:
+            self.store.delete_file(library.id, path)
+        self.store.set_last_indexed(library.id, time.time())
+        n = len(unstorable)
+        yield Progress(library.name, "done", n, n, 0, 0, 0.0, 0.0, "", n, messages)
 
     def _pipeline(
         self,
         library: LibraryRecord,
         plan: SpacePlan,
         producer: Producer,
-        files: tuple[int, list[str]],
+        files: tuple[list[ScannedFile], list[Failed], list[str]],
         messages: tuple[str, ...],
         cancel: threading.Event,
     ) -> Iterator[Progress]:
-        files_total, gone = files
-        files_done = failed = chunks_done = 0
+        work, unstorable, gone = files
+        files_total = len(work) + len(unstorable)
+        for name in unstorable:  # nothing to read: recorded as failed with the reason, so status lists them
+            self._write(library, name)
+        files_done = failed = len(unstorable)
+        chunks_done = 0
         pending = plan.pending()
         producing = True
         started = last_report = time.monotonic()
         current = ""
         while (producing or pending) and not cancel.is_set():
+            held_from = time.monotonic()
+            yield from self._hold(library, cancel)
+            started += time.monotonic() - held_from  # the speed and time left count working time only
             try:
                 item = producer.out.get(timeout=0.2) if producing and not pending else producer.out.get_nowait()
             except queue.Empty:
@@ -184,6 +228,12 @@ class Indexer:
                 library.name, "done", files_done, files_total, chunks_done, chunks_done, 0.0, 0.0, "", failed, messages
             )
 
+    def _hold(self, library: LibraryRecord, cancel: threading.Event) -> Iterator[Progress]:
+        """While indexing is paused: say so, then wait; a cancel (stop, a library change) ends the wait."""
+        if self.pause.paused:
+            yield Progress(library.name, "paused")
+            self.pause.wait(cancel)
+
     def _write(self, library: LibraryRecord, item: object) -> tuple[int, bool]:
         """Store one producer result in its own transaction; returns (chunks queued, success)."""
         t0 = time.perf_counter()
@@ -203,6 +253,7 @@ class Indexer:
                     chunker=self.embedder_for(library.model_id).chunker_key,
                     spans=item.spans,
                     note=item.extracted.note or None,
+                    title=item.extracted.title,
                     titles=item.extracted.titles,
                     ocr_pages=item.extracted.ocr_pages,
                 )

@@ -52,9 +52,10 @@ class _Library:
 class LiveIndex:
     """Runs in the thread that owns the writer: `run()` yields Progress until `stop()`; thread-safe controls.
 
-    Reported phases beyond the indexer's: "watch" (messages about how folders are followed) and
-    "paused". Work interrupted by pause or stop is re-queued, and the queue of chunks to embed lives
-    in the database, so nothing is lost and nothing is embedded twice.
+    Reported phases beyond the indexer's: "watch" (messages about how folders are followed), "paused" and
+    "resumed" (the data folder's PauseSwitch, which the indexer also obeys mid-run). Work interrupted by stop
+    is re-queued, and the queue of chunks to embed lives in the database, so nothing is lost and nothing is
+    embedded twice.
     """
 
     def __init__(
@@ -76,8 +77,7 @@ class LiveIndex:
         self.watcher = watcher_factory(self.debouncer, self._wanted, self.wake)
         self._libraries: list[_Library] = []
         self._wake = threading.Event()
-        self._interrupt = threading.Event()  # handed to the indexer: set by pause() and stop()
-        self._paused = threading.Event()
+        self._interrupt = threading.Event()  # handed to the indexer: set by stop()
         self._stopped = threading.Event()
         self._full: set[int] = set()  # libraries that need a full reconciliation
         self._rescan: set[str] = set()  # folders that need a rescan
@@ -87,17 +87,17 @@ class LiveIndex:
     # -- controls, callable from any thread --------------------------------------------------
 
     def pause(self) -> None:
-        self._paused.set()
-        self._interrupt.set()
+        """Pause indexing of this data folder (every process's); a run in progress waits where it is."""
+        self.indexer.pause.pause()
         self.wake()
 
     def resume(self) -> None:
-        self._paused.clear()
+        self.indexer.pause.resume()
         self.wake()
 
     @property
     def paused(self) -> bool:
-        return self._paused.is_set()
+        return self.indexer.pause.paused
 
     def stop(self) -> None:
         self._stopped.set()
@@ -152,13 +152,15 @@ class LiveIndex:
         last_full = last_poll = mono
         was_paused = False
         while not self._stopped.is_set():
-            self._interrupt.clear()  # before looking at the flags: a pause() from now on interrupts the run
-            if self._paused.is_set():
+            self._interrupt.clear()  # before looking at the flags: a stop() from now on interrupts the run
+            if self.paused:
                 if not was_paused:
                     yield Progress("", "paused")
                 was_paused = True
                 self._wait(o.tick_s)
                 continue
+            if was_paused:
+                yield Progress("", "resumed")
             was_paused = False
             now_wall, now_mono = self._wall(), time.monotonic()
             # Linux and macOS stop the monotonic clock during sleep; the wait check in _wait covers Windows.

@@ -17,6 +17,7 @@ from desktop_search.core.extract.ocr import OCR_OFF
 from desktop_search.core.extract.opening import NotRegularFile, open_regular
 from desktop_search.core.extract.sniff import binary_reason
 from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool
+from desktop_search.core.generated import GENERATED, looks_generated
 from desktop_search.core.scanner import ScannedFile
 from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkSpan, NoText
@@ -151,6 +152,7 @@ class Producer:
     times: StageTimes
     extract: Extract | None = None  # tests inject misbehaving extractors; must be picklable
     pool: WorkerPool | None = None  # a warm pool kept by a long-lived owner (watching); else one per run
+    skip_generated: bool = False  # the library's exclusions hold GENERATED
     ocr: bool = False  # the library's OCR setting
     out: queue.Queue[object] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_DEPTH))
     _pending: dict[int, tuple[ScannedFile, str, str, float]] = field(default_factory=dict)  # hash, kind, sent
@@ -207,6 +209,9 @@ class Producer:
             return Failed(item, "skipped", f"larger than the {self.limits.max_file_bytes // MB} MB limit", hashed.kind)
         if hashed.kind is None:
             return Failed(item, "skipped", binary_reason(hashed.head))
+        if self.skip_generated and hashed.kind in TEXT_KINDS and looks_generated(hashed.head, hashed.kind):
+            reason = f"machine-made (minified, one very long line); remove {GENERATED} from the exclusions to index it"
+            return Failed(item, "skipped", reason, hashed.kind)
         if hashed.kind == "image" and not self.ocr:
             return Failed(item, "skipped", OCR_OFF, "image")
         if hashed.content_hash in self.known:

@@ -86,6 +86,13 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...]  # each a run of words that must appear together
 
     @property
+    def semantic(self) -> str:
+        """The text to embed for a search by meaning: empty when the query has no word of two characters or
+        more (a lone letter or digit, punctuation only), whose nearest passages would be noise."""
+        meaningful = any(len(w) > 1 or not w.isascii() for phrase in self.phrases for w in phrase)
+        return self.text.strip() if meaningful else ""
+
+    @property
     def words(self) -> tuple[str, ...]:
         """Every distinct folded word of the query, for highlighting."""
         seen: dict[str, None] = {}

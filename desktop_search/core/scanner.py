@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_search.core.extract.opening import special_kind
+from desktop_search.core.generated import GENERATED, GENERATED_PATTERNS
 from desktop_search.records import RootRecord
 
 DEFAULT_EXCLUSIONS = (
@@ -26,6 +27,8 @@ DEFAULT_EXCLUSIONS = (
     "*.crdownload",
     "Thumbs.db",
     "desktop.ini",
+    *GENERATED_PATTERNS,
+    GENERATED,
 )
 
 
@@ -42,12 +45,15 @@ class ScanResult:
     files: dict[str, ScannedFile] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     missing_roots: list[str] = field(default_factory=list)
+    # Files and folders whose names cannot be stored, as printable paths, with the reason: listed as failed.
+    unstorable: list[tuple[ScannedFile, str]] = field(default_factory=list)
 
     def record_error(self, exc: OSError) -> None:
         self.errors.append((printable(str(exc.filename)), exc.strerror or str(exc)))
 
 
 NOT_UTF8 = "name is not valid UTF-8; rename it to index it"
+NOT_UTF8_FOLDER = "folder name is not valid UTF-8; rename it to index the files in it"
 
 
 def printable(path: str) -> str:
@@ -55,12 +61,18 @@ def printable(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _storable(path: str, result: ScanResult) -> bool:
-    """Whether the path can be stored (UTF-8); a name in another encoding is reported, not indexed."""
+def _storable(root: RootRecord, path: str, result: ScanResult, folder: bool = False) -> bool:
+    """Whether the path can be stored (UTF-8); a name in another encoding is listed as failed, not indexed."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        result.errors.append((printable(path), NOT_UTF8))
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            result.errors.append((printable(path), exc.strerror or str(exc)))
+        else:
+            shown = ScannedFile(printable(path), root.id, st.st_size, st.st_mtime_ns)
+            result.unstorable.append((shown, NOT_UTF8_FOLDER if folder else NOT_UTF8))
         return False
     return True
 
@@ -142,7 +154,7 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
             if not exclusions.excludes(d, rel_dir + d)
             and not exclusions.is_data_dir(os.path.join(dirpath, d))
             and not _is_virtualenv(os.path.join(dirpath, d))
-            and _storable(os.path.join(dirpath, d), result)
+            and _storable(root, os.path.join(dirpath, d), result, folder=True)
         ]
         for name in filenames:
             if not exclusions.excludes(name, rel_dir + name):
@@ -152,7 +164,7 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
 
 
 def _add_file(root: RootRecord, path: str, result: ScanResult) -> None:
-    if not _storable(path, result):
+    if not _storable(root, path, result):
         return
     try:
         st = os.stat(path)

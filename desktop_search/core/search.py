@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from desktop_search.core.fusion import Candidate, Scored, fuse_convex, fuse_rrf
 from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
+from desktop_search.core.relevance import close_contents
 from desktop_search.core.snippets import make_snippet
 from desktop_search.records import ChunkInfo, Hit, LibraryRecord
 from desktop_search.storage import Store
@@ -32,6 +33,7 @@ class SearchOptions:
     fusion: str = "convex"  # "convex" (normalised scores) or "rrf" (reciprocal ranks)
     rrf_k: int = 60
     dense_weight: float = 0.5  # convex: the dense share of 1; rrf: the dense list's weight (keyword's is 1)
+    floor: bool = True  # leave out meaning-only candidates below the model's relevance floor
 
 
 def fuse(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], options: SearchOptions) -> list[Candidate]:
@@ -76,14 +78,22 @@ class Searcher:
             found = self.store.keyword_chunks(library.id, query.fts_phrases, options.depth)
             keyword = [(c, -bm25) for c, bm25 in found]
         space = self.store.active_space(library.id)
-        if options.mode != "keyword" and space is not None and query.text.strip():
+        floor = None
+        if options.mode != "keyword" and space is not None and query.semantic:
             from desktop_search.core.context import space_embedder
 
-            vector = space_embedder(self.store, self.embedder_for, space).embed_query(query.text)  # its context
+            embedder = space_embedder(self.store, self.embedder_for, space)  # under its context, for a CDE model
+            vector = embedder.embed_query(query.semantic)
             dense = [(c, 1.0 - d) for c, d in self.store.nearest_chunks(space, vector, options.depth)]
+            floor = embedder.relevance if options.floor else None
         named = self._named_contents(query, library)
         infos = self.store.chunk_infos(list(dict.fromkeys([*(c for c, _ in [*keyword, *dense]), *named.values()])))
-        candidates = _boost_names(fuse(keyword, dense, infos, options), named)[: options.limit]
+        fused = fuse(keyword, dense, infos, options)
+        if dense and space is not None and floor is not None:
+            words_found = bool(keyword) if options.mode != "dense" else self._has_words(query, library)
+            close = close_contents(dense, infos, floor, self.store.searched_vectors(space), words_found)
+            fused = self._floored(fused, close, query, library, options.depth)
+        candidates = _boost_names(fused, named)[: options.limit]
         files = self.store.files_for_contents([c.content_id for c in candidates])
         hits = []
         for c in candidates:
@@ -105,10 +115,26 @@ class Searcher:
                         highlights=snippet.highlights,
                         keyword_rank=c.keyword_rank,
                         dense_rank=c.dense_rank,
-                        title=info.title,
+                        title=info.title or f.title,  # a message's subject, else the document's title
                     )
                 )
         return hits
+
+    def _floored(
+        self, fused: list[Candidate], close: set[int], query: ParsedQuery, library: LibraryRecord, depth: int
+    ) -> list[Candidate]:
+        """The candidates found by a word or close in meaning. When meaning vouches for nothing, a word
+        match must hold every word of the query: "best pizza in naples" is not answered by any text
+        that says "best"."""
+        if not close and len(query.fts_phrases) > 1:
+            every = self.store.keyword_chunks(library.id, " AND ".join(query.fts_phrases), depth)
+            found = {i.content_id for i in self.store.chunk_infos([c for c, _ in every]).values()}
+            return [c for c in fused if c.keyword_rank is not None and c.content_id in found]
+        return [c for c in fused if c.keyword_rank is not None or c.content_id in close]
+
+    def _has_words(self, query: ParsedQuery, library: LibraryRecord) -> bool:
+        """Whether any of the query's words is in the library (dense mode asks nothing else of the keyword index)."""
+        return bool(query.fts and self.store.keyword_chunks(library.id, query.fts_phrases, 1))
 
     def _named_contents(self, query: ParsedQuery, library: LibraryRecord) -> dict[int, int]:
         """Contents of files the query names, with their first chunk (for the snippet)."""

@@ -6,12 +6,11 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from desktop_search.embed.catalog import ModelSpec
+from desktop_search.embed.catalog import ModelSpec, RelevanceFloor
 
 
 class TextTokenizer(Protocol):
@@ -37,6 +36,7 @@ class Embedder(ABC):
     document_prefix: str = ""
     token_budget: int = 8192  # padded tokens per forward pass
     query_cache_size: int = 256
+    relevance: RelevanceFloor | None = None  # the model's calibrated relevance floor, from its catalog entry
     backend: str = ""  # the registered backend that made this embedder (embed/registry.py)
 
     def __init__(self) -> None:
@@ -48,6 +48,7 @@ class Embedder(ABC):
         self.max_tokens = spec.max_tokens
         self.chunk_tokens, self.chunk_overlap = spec.chunk_tokens, spec.chunk_overlap
         self.query_prefix, self.document_prefix = spec.query_prefix, spec.document_prefix
+        self.relevance = spec.relevance
 
     @property
     @abstractmethod

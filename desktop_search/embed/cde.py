@@ -99,7 +99,7 @@ class BoundCDE(Embedder):
         super().__init__()
         self.parent = parent
         self.context_key = key
-        for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap"):
+        for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap", "relevance"):
             setattr(self, name, getattr(parent, name))
         self.query_prefix, self.document_prefix = parent.query_prefix, parent.document_prefix
         self.backend = parent.backend

@@ -17,6 +17,7 @@ from desktop_search.gui.icons import icon
 from desktop_search.gui.main_window import MainWindow
 from desktop_search.gui.opener import Opener, SystemOpener
 from desktop_search.gui.session import Session
+from desktop_search.gui.single_instance import InstanceServer, hand_over
 from desktop_search.gui.startup import open_or_ask
 from desktop_search.records import Hit, Progress
 from desktop_search.services import Services
@@ -58,6 +59,9 @@ def build_window(services: Services, opener: Opener | None = None) -> tuple[Sess
 def gui_main(home: Path, device: str | None, options: GuiOptions) -> int:
     """The desktop app on the data folder `home` (or another the user picks when that one cannot be used)."""
     application()
+    if options.screenshot is None and hand_over(home, options.query, show=not options.hidden):
+        print("Desktop Search is already open on this data folder; it has been brought to the front.", file=sys.stderr)
+        return 0
     services = open_or_ask(home, device)
     if services is None:
         return 1
@@ -79,6 +83,8 @@ def run_gui(services: Services, options: GuiOptions) -> int:
     else:
         session.apply_tray_setting()
         session.start()
+    if shooter is None:
+        listen_for_launches(window, services.settings.home)
     if not (options.hidden and session.tray is not None):
         window.show()
         window.focus_search()
@@ -96,6 +102,22 @@ def run_gui(services: Services, options: GuiOptions) -> int:
         logging.shutdown()
         os._exit(code)
     return code
+
+
+def listen_for_launches(window: MainWindow, home: Path) -> InstanceServer:
+    """Later launches on this data folder come to this window instead of opening a second one."""
+    server = InstanceServer(home, window)
+    server.activated.connect(lambda query, show: bring_forward(window, query, show))
+    return server
+
+
+def bring_forward(window: MainWindow, query: str, show: bool = True) -> None:
+    """Another launch on this data folder: show the window (from the tray too) and run its query, if any."""
+    if show or query:
+        window.focus_search()
+    if query:
+        window.search.setText(query)
+        window.run_search()
 
 
 class Screenshot(QObject):

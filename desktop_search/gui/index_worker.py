@@ -51,9 +51,9 @@ Command = Callable[[Services], str | None]  # a library change run on this threa
 class IndexWorker:
     """One thread, in a loop: run queued commands, then follow the folders (LiveIndex) until something is queued.
 
-    Any command, pause or stop interrupts the live run between units of work; it resumes afterwards with a
-    reconciliation scan. Pause is exactly that interruption without the restart; the queue of work is
-    persistent in the database, so nothing done before a pause is redone.
+    Any command or stop interrupts the live run between units of work; it resumes afterwards with a
+    reconciliation scan. Pause is the data folder's PauseSwitch (the same as `desktop-search pause`): a run
+    waits where it is until resumed, so its counts go on from where they were and nothing is redone.
     """
 
     def __init__(self, services: Services, bridge: IndexBridge, live: bool = True) -> None:
@@ -64,7 +64,7 @@ class IndexWorker:
         self._commands: deque[Command | _Index] = deque()
         self._cancel = threading.Event()  # interrupts one-off runs
         self._live_index: Any = None  # the LiveIndex running now, to stop it from the GUI thread
-        self._paused = False
+        self._held = False  # following the folders failed: wait for Resume or a change
         self._stopping = False
         self._state: IndexState | None = None
         self._last_emit = 0.0
@@ -78,7 +78,7 @@ class IndexWorker:
 
     @property
     def paused(self) -> bool:
-        return self._paused
+        return self._held or self.services.pause.paused
 
     def index(
         self, libraries: Sequence[str] | None = None, retry_failed: bool = False, refresh_context: bool = False
@@ -94,15 +94,21 @@ class IndexWorker:
         self._put(command)
 
     def pause(self) -> None:
-        with self._lock:
-            self._paused = True
-            self._interrupt()
+        """Pause every indexer of this data folder (this window's, `watch`, `index`) between units of work."""
+        self.services.pause.pause()
+        self._wake()
 
     def resume(self) -> None:
+        self.services.pause.resume()
         with self._lock:
-            self._paused = False
-            if not self.live:
-                self._commands.append(_Index(None))
+            self._held = False
+        self._wake()
+
+    def _wake(self) -> None:
+        """Let the loop and the live run see a pause or resume now rather than at their next look."""
+        with self._lock:
+            if self._live_index is not None:
+                self._live_index.wake()
             self._lock.notify()
 
     def stop(self, timeout: float = 10.0) -> bool:
@@ -157,21 +163,19 @@ class IndexWorker:
         """Following the folders failed: wait for the user (Resume, a change) rather than failing in a loop."""
         if item == "live":
             with self._lock:
-                self._paused = True
+                self._held = True
 
     def _next(self) -> Command | _Index | str | None:
-        """The next queued item; else "live" to follow the folders; waits while paused; None to stop."""
+        """The next queued item; else "live" to follow the folders; waits when held; None to stop."""
         with self._lock:
             while not self._stopping:
                 self._cancel.clear()
-                for i, item in enumerate(self._commands):
-                    if not (isinstance(item, _Index) and self._paused):
-                        del self._commands[i]
-                        return item
-                if self.live and not self._paused:
+                if self._commands:
+                    return self._commands.popleft()
+                if self.live and not self._held:
                     return "live"
-                self._set_state("paused" if self._paused else "idle")
-                self._lock.wait()
+                self._set_state("paused" if self.paused else "idle")
+                self._lock.wait(1.0)  # and look again: another process may pause or resume meanwhile
         return None
 
     def _ensure_writer_lock(self) -> None:
@@ -196,7 +200,7 @@ class IndexWorker:
 
         live = LiveIndex(self.services.store, self.services.indexer(), data_dir=self.services.settings.home)
         with self._lock:
-            if self._commands or self._paused or self._stopping:
+            if self._commands or self._stopping:
                 return
             self._live_index = live
         try:
@@ -221,7 +225,7 @@ class IndexWorker:
             if self._cancel.is_set():
                 break
         with self._lock:
-            if self._cancel.is_set() and not (self._paused or self._stopping):
+            if self._cancel.is_set() and not self._stopping:
                 self._commands.append(request)  # interrupted by a change: run again after it
         self._set_state("idle")
         self.bridge.librariesChanged.emit()
@@ -230,6 +234,9 @@ class IndexWorker:
         if progress.phase == "watch":
             for message in progress.messages:
                 self.bridge.message.emit(message)
+            return
+        if progress.phase in ("paused", "resumed"):
+            self._set_state("paused" if progress.phase == "paused" else "idle")
             return
         if progress.phase in ("scan", "index"):
             self._set_state("indexing")

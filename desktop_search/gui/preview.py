@@ -9,7 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_search.core.snippets import find_words
-from desktop_search.gui.result_model import hit_details, hit_name
+from desktop_search.gui.result_model import hit_details, hit_heading
 from desktop_search.gui.results_view import mark_color
 from desktop_search.gui.search_worker import PreviewText
 from desktop_search.records import Hit
@@ -101,7 +101,7 @@ class PreviewPane(QWidget):
     def show_preview(self, preview: PreviewText, words: tuple[str, ...]) -> None:
         hit = preview.hit
         self.hit = hit
-        self.title.setText(hit_name(hit))
+        self.title.setText(hit_heading(hit))
         self.title.setToolTip(hit.path)
         self.details.setText(hit_details(hit) + f"  ·  library {hit.library}")
         palette = self.palette()

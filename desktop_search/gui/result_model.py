@@ -23,6 +23,12 @@ def hit_folder(hit: Hit) -> str:
     return "~" + folder[len(home) :] if folder == home or folder.startswith(home + os.sep) else folder
 
 
+def hit_heading(hit: Hit) -> str:
+    """The document's title with its file name beside it ("Banana bread — x34.html"), or the file name."""
+    name = Path(hit.path).name
+    return f"{hit.title} — {name}" if hit.title else name
+
+
 def hit_details(hit: Hit) -> str:
     """Folder · modified date · page, the line under a result's name."""
     parts = [hit_folder(hit)]
@@ -33,14 +39,8 @@ def hit_details(hit: Hit) -> str:
     return "  ·  ".join(parts)
 
 
-def hit_name(hit: Hit) -> str:
-    """What a result is called: an e-mail's subject with its file, else the file's name."""
-    name = Path(hit.path).name
-    return f"{hit.title} — {name}" if hit.title else name
-
-
 class ResultModel(QAbstractListModel):
-    """One row per hit; DisplayRole is the file name, HitRole the Hit itself."""
+    """One row per hit; DisplayRole is the title and file name (hit_heading), HitRole the Hit itself."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,7 +55,7 @@ class ResultModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return hit_name(hit)
+            return hit_heading(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.path
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:

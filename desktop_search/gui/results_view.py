@@ -1,8 +1,9 @@
-"""The result list: a delegate painting icon, name, folder, date, page and a highlighted two-line snippet."""
+"""The result list: a delegate painting icon, title and name, folder, date, page and a highlighted two-line snippet."""
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -74,12 +75,7 @@ class ResultDelegate(QStyledItemDelegate):
         file_icon(hit.path).paint(painter, QRect(rect.left(), rect.top(), ICON, ICON))
         left, width = rect.left() + ICON + PAD, rect.right() - rect.left() - ICON - PAD
         line = option.fontMetrics.lineSpacing()
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(text)
-        name = QFontMetrics(bold).elidedText(index.data(), Qt.TextElideMode.ElideMiddle, width)
-        painter.drawText(QRect(left, rect.top(), width, line), Qt.AlignmentFlag.AlignLeft, name)
+        self._paint_heading(painter, option, hit, QRect(left, rect.top(), width, line), (text, muted))
         painter.setFont(option.font)
         painter.setPen(muted)
         details = option.fontMetrics.elidedText(hit_details(hit), Qt.TextElideMode.ElideMiddle, width)
@@ -87,6 +83,30 @@ class ResultDelegate(QStyledItemDelegate):
         box = QRect(left, rect.top() + 2 * line + 4, width, line * SNIPPET_LINES)
         self._paint_snippet(painter, option, hit, box, text)
         painter.restore()
+
+    def _paint_heading(
+        self, painter: QPainter, option: QStyleOptionViewItem, hit: Hit, box: QRect, colors: tuple[QColor, QColor]
+    ) -> None:
+        """The title in bold with the file name beside it in the muted colour; the file name alone in bold."""
+        bold = QFont(option.font)
+        bold.setBold(True)
+        bold_metrics, name = QFontMetrics(bold), Path(hit.path).name
+        name_width = min(option.fontMetrics.horizontalAdvance(name), box.width() // 3) if hit.title else 0
+        heading = bold_metrics.elidedText(
+            hit.title or name,
+            Qt.TextElideMode.ElideRight if hit.title else Qt.TextElideMode.ElideMiddle,
+            box.width() - (name_width + PAD if hit.title else 0),
+        )
+        painter.setFont(bold)
+        painter.setPen(colors[0])
+        painter.drawText(box, Qt.AlignmentFlag.AlignLeft, heading)
+        if hit.title:
+            shift = bold_metrics.horizontalAdvance(heading) + PAD
+            painter.setFont(option.font)
+            painter.setPen(colors[1])
+            rest = box.adjusted(shift, 0, 0, 0)
+            elided = option.fontMetrics.elidedText(name, Qt.TextElideMode.ElideMiddle, rest.width())
+            painter.drawText(rest, Qt.AlignmentFlag.AlignLeft, elided)
 
     def _paint_snippet(
         self, painter: QPainter, option: QStyleOptionViewItem, hit: Hit, box: QRect, color: QColor

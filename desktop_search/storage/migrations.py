@@ -190,11 +190,14 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """,
     # 7: a library may follow symbolic links wherever they point (off: only links into its own folders).
     "ALTER TABLE libraries ADD COLUMN follow_links INTEGER NOT NULL DEFAULT 0;",
-    # 8: Chinese, Japanese and other scripts without spaces between words become searchable by keyword.
+    # 8: a document's own title (HTML <title>, PDF or Office metadata), shown with the file name in results.
+    # Contents indexed before have none ('') until their file changes.
+    "ALTER TABLE contents ADD COLUMN title TEXT NOT NULL DEFAULT '';",
+    # 9: Chinese, Japanese and other scripts without spaces between words become searchable by keyword.
     _words_of_unspaced_scripts,
-    # 9: e-mail subjects: a JSON list, one per message; in an mbox archive each page is a message (a result).
+    # 10: e-mail subjects: a JSON list, one per message; in an mbox archive each page is a message (a result).
     "ALTER TABLE contents ADD COLUMN titles TEXT;",
-    # 10: how many pages (or pictures) of a content were read by OCR, for `status`.
+    # 11: how many pages (or pictures) of a content were read by OCR, for `status`.
     "ALTER TABLE contents ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0;",
 ]
 

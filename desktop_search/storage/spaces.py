@@ -135,6 +135,15 @@ class SpaceStore:
 
     def nearest_chunks(self, space: SpaceRecord, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k chunks closest to `query` in a space, as (chunk id, cosine distance to the stored vector)."""
+        index = self._vector_index(space)
+        index.refresh(self.conn)
+        return index.search(query, k, lambda ids: self._residuals(space.id, ids))
+
+    def searched_vectors(self, space: SpaceRecord) -> int:
+        """How many vectors the last `nearest_chunks` of this space compared the query with."""
+        return self._vector_index(space).size
+
+    def _vector_index(self, space: SpaceRecord) -> VectorIndex:
         from desktop_search.storage.vector_index import VectorIndex
 
         # One in-memory index per library: a library searches only its active space, so a space that
@@ -143,9 +152,7 @@ class SpaceStore:
         cached = indexes.get(space.library_id)
         if cached is None or cached[0] != space.id:
             cached = indexes[space.library_id] = (space.id, VectorIndex(space.table, space.dim))
-        index = cached[1]
-        index.refresh(self.conn)
-        return index.search(query, k, lambda ids: self._residuals(space.id, ids))
+        return cached[1]
 
     def _residuals(self, space_id: int, chunk_ids: Sequence[int]) -> dict[int, bytes]:
         marks = ",".join("?" * len(chunk_ids))

@@ -188,19 +188,22 @@ class Store(SpaceStore, ContextStore):
         chunker: str,
         spans: Sequence[ChunkSpan],
         note: str | None = None,
+        title: str = "",
         titles: Sequence[str] = (),
         ocr_pages: int = 0,
     ) -> None:
         """Store a file's extracted text and chunks, queueing them for every live space; one transaction.
 
-        `note` (kept in files.error) says what a size or page cap left out of an indexed file; `titles` are
-        e-mail subjects (Extracted.titles).
+        `note` (kept in files.error) says what a size or page cap left out of an indexed file; `title` is the
+        document's own title; `titles` the subjects of an mbox archive's messages (Extracted.titles).
         """
         page_count = len(page_starts) if page_starts else None
         with self.write():
             content_id = self.content_id_by_hash(library_id, content_hash)
             if content_id is None:
-                content_id = self._insert_content(library_id, content_hash, text, page_starts, chunker, spans, titles)
+                content_id = self._insert_content(
+                    library_id, content_hash, text, page_starts, chunker, spans, title, titles
+                )
                 if ocr_pages:
                     self.conn.execute("UPDATE contents SET ocr_pages = ? WHERE id = ?", (ocr_pages, content_id))
             old = self._upsert_file(
@@ -272,6 +275,7 @@ class Store(SpaceStore, ContextStore):
         page_starts: Sequence[int] | None,
         chunker: str,
         spans: Sequence[ChunkSpan],
+        title: str = "",
         titles: Sequence[str] = (),
     ) -> int:
         pages = json.dumps(list(page_starts)) if page_starts else None
@@ -279,9 +283,9 @@ class Store(SpaceStore, ContextStore):
         content_id = int(
             value(
                 self.conn,
-                """INSERT INTO contents(library_id, hash, text, page_starts, chunker, titles)
-                   VALUES (?, ?, '', ?, ?, ?) RETURNING id""",
-                (library_id, content_hash, pages, chunker, titled),
+                """INSERT INTO contents(library_id, hash, text, page_starts, chunker, title, titles)
+                   VALUES (?, ?, '', ?, ?, ?, ?) RETURNING id""",
+                (library_id, content_hash, pages, chunker, title, titled),
             )
         )
         self.conn.executemany(
@@ -363,7 +367,8 @@ class Store(SpaceStore, ContextStore):
         marks = ",".join("?" * len(content_ids))
         out: dict[int, list[FileHitInfo]] = {}
         for r in self.conn.execute(
-            f"SELECT id, content_id, path, kind, mtime_ns, size FROM files WHERE content_id IN ({marks}) ORDER BY path",
+            f"""SELECT f.id, f.content_id, f.path, f.kind, f.mtime_ns, f.size, c.title
+                FROM files f JOIN contents c ON c.id = f.content_id WHERE f.content_id IN ({marks}) ORDER BY f.path""",
             tuple(content_ids),
         ):
             out.setdefault(int(r[1]), []).append(FileHitInfo(*r))

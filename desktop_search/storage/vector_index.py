@@ -112,7 +112,8 @@ class VectorIndex:
         return self._codes[: self.size]
 
     def refresh(self, conn: apsw.Connection) -> None:
-        """Read what the table gained since the last look; read it whole after deletions."""
+        """Follow what the table gained and lost since the last look: a search costs what the writer changed
+        (and a scan of the ids), never a reload of every vector while the writer works."""
         # data_version moves when another connection commits; total_changes when this one writes.
         version_row = conn.execute("PRAGMA data_version").fetchone()
         version = (int(version_row[0]) if version_row else 0, conn.total_changes())
@@ -137,10 +138,63 @@ class VectorIndex:
                 self._append([r for r in rows if r is not None])
                 self._seen = seen
                 return
+        if self.size and self._sync_chunks(conn) and self.size == seen[0]:
+            self._seen = seen
+            return
         self._clear()
         if not self._load_chunks(conn, seen[0]):
             self._append(list(conn.execute(f"SELECT chunk_id, embedding FROM {self.table}")))
         self._seen = seen
+
+    def _sync_chunks(self, conn: apsw.Connection) -> bool:
+        """Drop the vectors deleted since the last look and read the new ones, from vec0's chunk tables: every
+        chunk's validity bitmap and rowids (8 bytes a vector), but the codes only of chunks holding new ones.
+        Deletions (a file edited or removed while indexing) used to make the next search reload every vector:
+        2.5 s at 200k on a loaded 2-core machine. False, changing nothing, when the layout is unexpected."""
+        try:
+            layout = conn.execute(f"SELECT chunk_id, size, validity, rowids FROM {self.table}_chunks ORDER BY chunk_id")
+            places: list[tuple[int, np.ndarray, np.ndarray]] = []  # (chunk, slots, ids) of every stored vector
+            for chunk_id, size, validity, rowids in layout:
+                if len(rowids) != 8 * size:
+                    return False
+                valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[:size].astype(bool)
+                slots = np.flatnonzero(valid)
+                places.append((int(chunk_id), slots, np.frombuffer(rowids, dtype=np.int64)[slots]))
+        except apsw.SQLError:
+            return False
+        stored = np.concatenate([ids for _, _, ids in places]) if places else np.zeros(0, dtype=np.int64)
+        gone = np.flatnonzero(~np.isin(self.ids, stored))
+        if len(gone):
+            self._drop(gone)
+        new: list[tuple[np.ndarray, np.ndarray]] = []
+        unknown = ~np.isin(stored, self.ids)
+        offset = 0
+        for chunk_id, slots, ids in places:
+            fresh = unknown[offset : offset + len(ids)]
+            offset += len(ids)
+            if fresh.any():
+                row = conn.execute(
+                    f"SELECT vectors FROM {self.table}_vector_chunks00 WHERE rowid = ?", (chunk_id,)
+                ).fetchone()
+                if row is None or len(row[0]) % self.dim:
+                    return False
+                codes = np.frombuffer(row[0], dtype=np.int8).reshape(-1, self.dim)
+                new.append((ids[fresh], codes[slots[fresh]]))
+        for ids, codes in new:
+            self._extend(ids, codes)
+        return True
+
+    def _drop(self, rows: np.ndarray) -> None:
+        """Remove these rows (sorted) by moving the last live rows into their places: the order of rows means
+        nothing, and this copies as many vectors as were deleted instead of every one after the first."""
+        size = self.size - len(rows)
+        holes = rows[rows < size]
+        tail = np.setdiff1d(np.arange(size, self.size), rows, assume_unique=True)  # live rows past the new end
+        self._ids[holes] = self._ids[tail]
+        self._codes[holes] = self._codes[tail]
+        self._norms[holes] = self._norms[tail]
+        self._bits[:, holes] = self._bits[:, tail]
+        self.size = size
 
     def _load_chunks(self, conn: apsw.Connection, expected: int) -> bool:
         """Read every vector straight from vec0's chunk tables (1,024 slots each: a validity bitmap, the

@@ -236,11 +236,11 @@ def write_launchers() -> None:
 # -- 4. installer -------------------------------------------------------------------------------------------
 
 
-def make_installer(out: Path) -> Path:
+def make_installer(out: Path, compressor: str) -> Path:
     setup = out / f"DesktopSearch-{version()}-win64-setup.exe"
     out.mkdir(parents=True, exist_ok=True)
     run("makensis", "-V2", f"-DVERSION={version()}", f"-DTREE={TREE}", f"-DOUTFILE={setup}",
-        f"-DICON={TREE / 'desktop-search.ico'}", HERE / "desktop-search.nsi")  # fmt: skip
+        f"-DICON={TREE / 'desktop-search.ico'}", f"-DCOMPRESSOR={compressor}", HERE / "desktop-search.nsi")  # fmt: skip
     return setup
 
 
@@ -248,17 +248,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the installer goes")
     parser.add_argument("--tree-only", action="store_true", help="build the folder, not the installer")
+    parser.add_argument("--installer-only", action="store_true", help="wrap the folder already built")
+    parser.add_argument(
+        "--compressor", choices=("lzma", "zlib"), default="lzma", help="zlib: ~5x faster to build, ~30%% larger"
+    )
     args = parser.parse_args()
-    shutil.rmtree(TREE, ignore_errors=True)
-    unpack_python(fetch_python())
-    print("\n".join(check_signatures()))
-    for wheel in fetch_wheels():
-        unpack_wheel(wheel)
-    write_launchers()
+    if not args.installer_only:
+        shutil.rmtree(TREE, ignore_errors=True)
+        unpack_python(fetch_python())
+        print("\n".join(check_signatures()))
+        for wheel in fetch_wheels():
+            unpack_wheel(wheel)
+        write_launchers()
     size = sum(p.stat().st_size for p in TREE.rglob("*") if p.is_file())
     print(f"tree: {TREE} ({size / 1e6:.0f} MB)")
     if not args.tree_only:
-        setup = make_installer(args.out)
+        setup = make_installer(args.out, args.compressor)
         print(f"installer: {setup} ({setup.stat().st_size / 1e6:.0f} MB)")
     return 0
 

@@ -1,10 +1,17 @@
 ; NSIS script for Desktop Search: a per-user install (no administrator rights) of the folder that
 ; packaging/windows/build_installer.py assembles (CPython for Windows + the app's wheels + two launchers).
-; Built by that script: makensis -DVERSION=… -DTREE=… -DOUTFILE=… -DICON=… desktop-search.nsi
+; Built by that script: makensis -DVERSION=… -DTREE=… -DOUTFILE=… -DICON=… [-DCOMPRESSOR=zlib] desktop-search.nsi
 Unicode true
 ManifestDPIAware true
-SetCompressor /SOLID lzma
-SetCompressorDictSize 64
+!ifndef COMPRESSOR
+  !define COMPRESSOR "lzma"
+!endif
+!if "${COMPRESSOR}" == "lzma"
+  SetCompressor /SOLID lzma
+  SetCompressorDictSize 64
+!else
+  SetCompressor ${COMPRESSOR}
+!endif
 
 !include "MUI2.nsh"
 !include "x64.nsh"

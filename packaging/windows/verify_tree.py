@@ -10,7 +10,7 @@
 3. contents: the offline model, the sqlite-vec and pdfium libraries, the icons and the self-test sample;
 4. launchers: the GUI one is a windowed (no console) program, the CLI one a console one, both start
    python/pythonw.exe beside them;
-5. installer: `7z l` of the setup .exe lists exactly the tree's files with the same sizes.
+5. installer: `7z x` of the setup .exe gives exactly the tree's files, byte for byte.
 
 Prints one line per check; exits 1 when any fails.
 """
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import re
 import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,30 +260,35 @@ def check_launchers(tree: Path, results: Results) -> None:
 # -- 5. installer -------------------------------------------------------------------------------------------
 
 
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
 def check_installer(tree: Path, installer: Path, results: Results) -> None:
-    listing = subprocess.run(["7z", "l", "-slt", str(installer)], capture_output=True, text=True, check=True).stdout
-    listed: dict[str, int] = {}
-    for block in listing.split("\n\n"):
-        fields = dict(line.split(" = ", 1) for line in block.splitlines() if " = " in line)
-        if "Path" in fields and fields.get("Folder") != "+" and "Size" in fields:
-            listed[fields["Path"].replace("\\", "/")] = int(fields["Size"] or 0)
-    listed.pop(str(installer), None)
-    # The uninstaller is written at install time and NSIS's plug-ins unpack to a temporary folder.
-    extra_ok = {p for p in listed if p.startswith("$PLUGINSDIR/") or p.endswith("Uninstall.exe")}
-    files = {p.relative_to(tree).as_posix(): p.stat().st_size for p in tree.rglob("*") if p.is_file()}
-    missing = sorted(set(files) - set(listed))
-    extra = sorted(set(listed) - set(files) - extra_ok)
-    sizes = sorted(p for p in set(files) & set(listed) if files[p] != listed[p])
-    ok = not (missing or extra or sizes)
-    detail = f"{installer.name} ({installer.stat().st_size / 1e6:.0f} MB) holds the tree's {len(files)} files"
-    problems = f"missing {missing[:5]} ({len(missing)}), extra {extra[:5]}, size differs {sizes[:5]}"
-    results.line(ok, "installer", detail if ok else problems)
+    """`7z x` the installer (7-Zip reads NSIS archives) and compare every file with the tree, byte for byte."""
+    with tempfile.TemporaryDirectory(prefix="desktop-search-7z-") as tmp:
+        subprocess.run(["7z", "x", "-y", f"-o{tmp}", str(installer)], capture_output=True, text=True, check=True)
+        unpacked = _digests(Path(tmp))
+    # NSIS's own plug-ins unpack to $PLUGINSDIR at run time; the uninstaller is written by the installer.
+    unpacked = {p: d for p, d in unpacked.items() if not p.startswith("$PLUGINSDIR/") and p != "Uninstall.exe"}
+    files = _digests(tree)
+    missing = sorted(set(files) - set(unpacked))
+    extra = sorted(set(unpacked) - set(files))
+    differ = sorted(p for p in set(files) & set(unpacked) if files[p] != unpacked[p])
+    ok = not (missing or extra or differ)
+    detail = f"7z x {installer.name} ({installer.stat().st_size / 1e6:.0f} MB) gives the tree's {len(files)} files"
+    problems = f"missing {missing[:5]} ({len(missing)}), extra {extra[:5]}, differ {differ[:5]} ({len(differ)})"
+    results.line(ok, "installer", detail + ", byte for byte" if ok else problems)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=ROOT / "build" / "windows" / "tree")
-    parser.add_argument("--installer", type=Path, help="the setup .exe to list with 7z")
+    parser.add_argument("--installer", type=Path, help="the setup .exe to unpack with 7z and compare")
     args = parser.parse_args()
     results = Results()
     check_imports(args.tree, results)

@@ -15,10 +15,10 @@ from desktop_search.core.context import context_vectors, sample_chunks
 from desktop_search.core.search import SearchOptions
 from desktop_search.embed import catalog
 from desktop_search.embed.cde import CDEEmbedder
-from desktop_search.embed.device import plan_device
 from desktop_search.services import Services, build_services
 from desktop_search.settings import Settings
 from tests.conftest import DOCUMENTS, index_all, write_documents
+from tests.embed.precision import cpu_plan
 from tests.embed.tiny_cde import make_tiny_cde
 
 EXTRA = {f"more/note{i}.txt": f"Extra note {i} about tomatoes, invoices and trains number {i}.\n" for i in range(6)}
@@ -37,7 +37,7 @@ def cde_services(settings: Settings, tiny_folder: Path, monkeypatch: pytest.Monk
     )
     monkeypatch.setitem(catalog.CATALOG, spec.id, spec)
     monkeypatch.setattr(indexer_module, "PROGRESS_INTERVAL_S", 0.0)  # a report after every step
-    embedder = CDEEmbedder(spec, tiny_folder, plan_device("cpu"))
+    embedder = CDEEmbedder(spec, tiny_folder, cpu_plan())
     embedder.token_budget = 400  # a few chunks per batch, so a run has many steps to observe and interrupt
     services = build_services(settings, embedder=embedder)
     yield services

@@ -127,3 +127,16 @@ def test_pause_holds_indexing_until_resume(services: Services, docs: Path, tmp_p
         assert "later.txt" not in {path for path, _ in snapshot(services.settings.db_path, docs)[0]}
         live.live.resume()
         _converges(services, docs, tmp_path, live)
+
+
+def test_a_name_that_is_not_utf8_made_while_watching_is_listed_as_failed(
+    services: Services, docs: Path, tmp_path: Path
+) -> None:
+    services.libraries.add_folders([str(docs)])
+    with running(services) as live:
+        with open(os.fsencode(docs) + b"/na\xefve.txt", "wb") as f:  # a Latin-1 name, saved while watching
+            f.write(b"a note whose name is not UTF-8")
+        _converges(services, docs, tmp_path, live)
+        wait_until(lambda: bool(services.libraries.status()[0].failed_files), what="the name to be listed")
+    [failed] = services.libraries.status()[0].failed_files
+    assert failed.path == f"{docs}/na\\xefve.txt"

@@ -201,6 +201,7 @@ def test_a_read_only_index_is_a_clear_error_and_stays_intact(services: Services,
 
 
 @pytest.mark.skipif(not inotify.available(), reason="Linux inotify only")
+@pytest.mark.allow_log(r"queue overflowed", logger="watchdog")
 def test_a_kernel_queue_overflow_triggers_a_rescan(services: Services, docs: Path) -> None:
     import inspect
     import logging

@@ -9,8 +9,8 @@ import pytest
 
 from desktop_search.embed.catalog import ModelSpec
 from desktop_search.embed.cde import CDEEmbedder, colon_id
-from desktop_search.embed.device import plan_device
 from tests.conftest import DOCUMENTS
+from tests.embed.precision import cpu_plan
 from tests.embed.tiny_cde import make_tiny_cde
 
 TEXTS = list(DOCUMENTS.values())
@@ -37,7 +37,7 @@ def tiny_spec(model_id: str = "tiny-cde") -> ModelSpec:
 @pytest.fixture(scope="module")
 def cde(tmp_path_factory: pytest.TempPathFactory) -> CDEEmbedder:
     folder = make_tiny_cde(tmp_path_factory.mktemp("tiny") / "tiny-cde", TEXTS, corpus_size=4)
-    return CDEEmbedder(tiny_spec(), folder, plan_device("cpu"))
+    return CDEEmbedder(tiny_spec(), folder, cpu_plan())  # float32: compared at 1e-5
 
 
 def test_colon_comes_from_the_tokenizer(cde: CDEEmbedder, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 from desktop_search.embed.catalog import CATALOG
 from desktop_search.embed.cde import CDEEmbedder
 from desktop_search.embed.cde_model import CDEOptions
-from desktop_search.embed.device import plan_device
+from tests.embed.precision import cpu_plan
 
 EXPECTED = np.array(
     [[0.8778, 0.7851, 0.7810, 0.7781, 0.7966], [0.7916, 0.8648, 0.7845, 0.7865, 0.8136]], dtype=np.float32
@@ -39,7 +39,7 @@ def _inputs() -> tuple[Path, list[str], list[str], list[str]]:
 
 
 def _similarities(folder: Path, options: CDEOptions, queries: list[str], docs: list[str], ctx: list[str]) -> np.ndarray:
-    model = CDEEmbedder(CATALOG["cde-small-v2"], folder, plan_device("cpu"), options)
+    model = CDEEmbedder(CATALOG["cde-small-v2"], folder, cpu_plan(), options)  # float32, as EXPECTED
     bound = model.with_context(model.embed_context(ctx), "nq")
     return np.stack([bound.embed_query(q) for q in queries]) @ bound.embed_documents(docs).T
 

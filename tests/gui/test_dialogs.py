@@ -150,6 +150,7 @@ def test_settings_are_saved_and_start_at_login_writes_an_autostart_entry(  # typ
     assert not entry.exists()
 
 
+@pytest.mark.allow_log(r"^indexing thread$|^unexpected error:", logger="desktop_search")
 def test_a_bug_in_a_worker_is_logged_and_shown(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
     session, window = make_gui(services)
     log_file = setup_log_file(services.settings.log_dir)

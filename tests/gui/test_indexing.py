@@ -3,6 +3,7 @@ the window stays responsive, and no thread outlives the app."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -113,10 +114,34 @@ def test_pause_and_resume_continue_without_redoing_work(qtbot, make_gui, setting
     assert 0 < status.embedded < status.chunks
     qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=60000)
-    qtbot.waitUntil(lambda: _last_status(window).pending == 0, timeout=5000)
+    session.search_worker.request_statuses()  # a status taken mid-run may have shown an empty queue
+    qtbot.waitUntil(lambda: (_last_status(window).files, _last_status(window).pending) == (80, 0), timeout=5000)
     final = _last_status(window)
-    assert final.files == 80
     assert embedder.texts_embedded == final.chunks, "chunks embedded twice after resume"
+
+
+def test_pause_from_the_command_line_holds_the_windows_indexing(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_search.cli import main
+
+    embedder = SlowEmbedder(0.05)
+    session, window = make_gui(build_services(settings, embedder=embedder))
+    window.add_folders([str(write_folder(tmp_path / "many", 80))])
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing" and embedder.texts_embedded > 20, timeout=30000)
+    assert main(["--home", str(settings.home), "pause"]) == 0  # `desktop-search pause` in a terminal
+    qtbot.waitUntil(lambda: window.indexing.pause_button.text() == "Resume", timeout=10000)
+    assert window.indexing.label.isVisible()
+    assert window.indexing.label.text().startswith("Indexing paused")
+    qtbot.wait(300)
+    embedded_at_pause = embedder.texts_embedded
+    qtbot.wait(700)
+    assert embedder.texts_embedded == embedded_at_pause, "indexing went on while paused"
+    assert main(["--home", str(settings.home), "resume"]) == 0
+    qtbot.waitUntil(lambda: window.indexing.label.text().startswith("Indexing 'default'"), timeout=10000)
+    assert "/ 80 files" in window.indexing.label.text(), "the run started over instead of going on"
+    qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=60000)
+    session.search_worker.request_statuses()
+    qtbot.waitUntil(lambda: (_last_status(window).files, _last_status(window).pending) == (80, 0), timeout=5000)
+    assert embedder.texts_embedded == _last_status(window).chunks, "chunks embedded twice after resume"
 
 
 def test_window_stays_responsive_while_a_large_folder_indexes(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +244,24 @@ def test_failed_files_are_listed_with_reasons_and_can_be_retried(qtbot, make_gui
     assert failure.error in dialog.findChild(QTreeWidget).topLevelItem(0).text(1)
     qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(p.phase == "done" and p.files_done >= 1 for p in runs), timeout=30000)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_a_name_that_is_not_utf8_is_listed_in_the_failed_files_dialog(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    with open(os.fsencode(docs) + b"/caf\xe9.txt", "wb") as f:
+        f.write(b"a Latin-1 file name")
+    session, window = make_gui(services)
+    window.add_folders([str(docs)])
+    qtbot.waitUntil(lambda: window.indexing.failed_button.isVisible(), timeout=30000)
+    assert window.indexing.failed_button.text() == "1 failed"
+    qtbot.mouseClick(window.indexing.failed_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(FailedFilesDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    row = dialog.findChild(QTreeWidget).topLevelItem(0)
+    assert "caf\\xe9.txt" in row.text(0)
+    assert "not valid UTF-8" in row.text(1)
+    dialog.reject()
 
 
 def test_files_indexed_in_part_are_listed_beside_failed_ones(qtbot) -> None:  # type: ignore[no-untyped-def]

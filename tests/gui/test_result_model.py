@@ -44,6 +44,30 @@ def test_rows_show_name_path_and_page() -> None:
     assert model.row_of("/nowhere") == -1
 
 
+def test_a_row_shows_the_documents_title_in_bold_with_the_file_name_beside_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop_search.gui.results_view import ResultList
+    from tests.gui.painted import painted_texts
+
+    model = ResultModel()
+    model.set_hits([replace(_hit("x34.html"), title="Banana bread for beginners"), _hit("notes.txt")], "hybrid")
+    view = ResultList(model)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    texts = painted_texts(view.viewport())
+    title = next(t for t in texts if t.text == "Banana bread for beginners")
+    name = next(t for t in texts if t.text == "x34.html")
+    assert title.bold
+    assert not name.bold
+    assert (name.y, name.x > title.x) == (title.y, True), "the file name is beside the title, on its line"
+    plain = next(t for t in texts if t.text == "notes.txt")
+    assert plain.bold, "without a title the file name is the heading"
+    assert model.index(0).data(Qt.ItemDataRole.DisplayRole) == "Banana bread for beginners — x34.html"
+
+
 def test_a_message_of_an_mbox_is_named_by_its_subject_and_numbered() -> None:
     from dataclasses import replace
 

@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from desktop_search.gui.startup import DataFolderProblem, open_or_ask
 from tests.test_cli_clean_exits import _read_only as read_only
 
+# Each test shows a data folder that cannot be used, which the app logs as a warning.
+pytestmark = pytest.mark.allow_log(r"^cannot use the data folder", logger="desktop_search.gui.startup")
+
 
 def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], seen: list[QWidget]) -> None:
     """Once a modal dialog of this kind is on screen, record it and act on it (as the user would)."""

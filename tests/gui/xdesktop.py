@@ -41,6 +41,16 @@ def wait_for(what: str, check: Callable[[], T], timeout: float = 30.0, interval:
         time.sleep(interval)
 
 
+def wait_until(check: Callable[[], object], timeout: float, interval: float = 0.1) -> bool:
+    """Whether `check` came true within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
 def _display_numbers() -> Iterator[int]:
     """Display numbers nobody seems to use, from a random start well above the ones people pick by hand (two
     test runs at once must not pick the same one; Xvfb refuses a taken one anyway and we try the next)."""

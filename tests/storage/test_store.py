@@ -183,3 +183,22 @@ def test_status_lists_files_indexed_in_part_with_their_note(tmp_path: Path) -> N
     assert status.files == 2
     assert status.failed_files == ()
     assert [(f.path, f.error) for f in status.partial_files] == [("/data/huge.log", "indexed the first 8 MB of 30 MB")]
+
+
+def test_migration_8_keeps_an_older_index_searchable_with_no_titles_yet(tmp_path: Path) -> None:
+    store = _store(tmp_path / "index.sqlite3")
+    library_id, root_id = _library_with_text(store)
+    store.conn.execute("ALTER TABLE contents DROP COLUMN title")  # the schema before titles
+    store.conn.execute("PRAGMA user_version = 7")
+    store.conn.close()
+    upgraded = _store(tmp_path / "index.sqlite3")
+    [(chunk, _)] = upgraded.keyword_chunks(library_id, '"epsilon"', 10)
+    content_id = upgraded.chunk_infos([chunk])[chunk].content_id
+    assert [(f.path, f.title) for f in upgraded.files_for_contents([content_id])[content_id]] == [("/data/a.txt", "")]
+    upgraded.store_content(
+        library_id, root_id, "/data/page.html", 9, 1, "html", content_hash="h2", text="Zebra crossing",
+        page_starts=None, chunker="c", spans=[ChunkSpan(0, 14, 2)], title="Road safety",
+    )  # fmt: skip
+    [(chunk, _)] = upgraded.keyword_chunks(library_id, '"zebra"', 10)
+    content_id = upgraded.chunk_infos([chunk])[chunk].content_id
+    assert upgraded.files_for_contents([content_id])[content_id][0].title == "Road safety"

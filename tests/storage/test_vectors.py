@@ -132,6 +132,7 @@ def test_float_vector_tables_from_older_versions_are_converted(tmp_path: Path) -
         conn.execute(f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, ?)", (chunk_id, v.tobytes()))
     conn.execute("DROP TABLE vector_residuals")  # added by migration 6
     conn.execute("ALTER TABLE libraries DROP COLUMN follow_links")  # added by migration 7
+    conn.execute("ALTER TABLE contents DROP COLUMN title")  # added by migration 8
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     migrated = Store(open_database(tmp_path / "index.sqlite3"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_search.core.extract.kinds import BY_NAME, TEXT_KINDS
 from desktop_search.core.extract.sniff import binary_reason, detect_kind
+from desktop_search.core.extract.titles import clean_title, markdown_title
 from desktop_search.records import NoText
 
 __all__ = [
@@ -27,14 +28,16 @@ MB = 1024 * 1024
 class Extracted:
     """The text of a file in reading order; `page_starts[i]` is where page i + 1 begins in `text`.
 
-    `note` says what was left out (a size or page cap), empty when the whole file was read. `titles`: the
-    subject of a message (.eml), or of each message of an archive (mbox), where each page is a message.
+    `note` says what was left out (a size or page cap), empty when the whole file was read; `title` is the
+    document's own title (HTML <title>, PDF or Office metadata), empty when it has none. `titles`: the subject
+    of each message of an mbox archive, where each page is a message.
     """
 
     text: str
     kind: str
     page_starts: tuple[int, ...] = ()
     note: str = ""
+    title: str = ""
     titles: tuple[str, ...] = ()
     ocr_pages: int = 0  # pages (or pictures) whose text was read by OCR
 
@@ -87,7 +90,9 @@ def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, 
         from desktop_search.core.extract.text import extract_text
 
         note = f"only the first {size_text(limits.max_text_bytes)} indexed" if truncated else ""
-        return Extracted(extract_text(data, truncated), kind, note=note)
+        text = extract_text(data, truncated)
+        title = clean_title(markdown_title(text)) if kind == "markdown" else ""
+        return Extracted(text, kind, note=note, title=title)
     if not data.strip():
         raise ExtractionFailed("failed", "empty file", kind)
     try:
@@ -95,7 +100,7 @@ def extract_bytes(data: bytes, path: Path, limits: ExtractLimits | None = None, 
     except ExtractionFailed as exc:
         exc.kind = exc.kind or kind
         raise
-    return _capped(extracted, limits.max_text_bytes)
+    return _capped(replace(extracted, title=clean_title(extracted.title)), limits.max_text_bytes)
 
 
 def _capped(extracted: Extracted, max_chars: int) -> Extracted:
@@ -105,4 +110,4 @@ def _capped(extracted: Extracted, max_chars: int) -> Extracted:
     pages = tuple(p for p in extracted.page_starts if p < max_chars)
     note = extracted.note or f"only the first {size_text(max_chars)} of text indexed"
     titles = extracted.titles[: len(pages)] if len(extracted.titles) > 1 else extracted.titles
-    return Extracted(extracted.text[:max_chars], extracted.kind, pages, note, titles, extracted.ocr_pages)
+    return replace(extracted, text=extracted.text[:max_chars], page_starts=pages, note=note, titles=titles)

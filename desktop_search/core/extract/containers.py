@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from desktop_search.core.extract import MB, ExtractionFailed, ExtractLimits
+from desktop_search.core.extract.titles import DC_TITLE
 
 MAX_MEMBERS = 20_000
 _READ_BLOCK = 1024 * 1024
@@ -70,6 +71,16 @@ class Package:
     def xml(self, name: str) -> etree._Element | None:
         data = self.read(name)
         return None if data is None else parse_xml(data, self)
+
+    def title(self, part: str) -> str:
+        """The Dublin Core title in a metadata part (docProps/core.xml, meta.xml, an EPUB's OPF); a damaged
+        or missing part has none, and never fails the document."""
+        try:
+            root = self.xml(part)
+        except ExtractionFailed:
+            return ""
+        found = root.find(f".//{DC_TITLE}") if root is not None else None
+        return "".join(found.itertext()) if found is not None else ""
 
     def matching(self, prefix: str, suffix: str) -> Iterator[str]:
         return (n for n in sorted(self.names) if n.startswith(prefix) and n.endswith(suffix))

@@ -48,4 +48,6 @@ def extract_epub(data: bytes, limits: ExtractLimits) -> Extracted:
             chapters.append(html_text(chapter, keep_title=False))
     if not chapters and not any(posixpath.basename(n) == "container.xml" for n in package.names):
         raise package.damaged("no META-INF/container.xml")
-    return Extracted("\n\n".join(c for c in chapters if c), "epub")
+    opf_name = _opf_name(package)
+    title = package.title(opf_name) if opf_name else ""
+    return Extracted("\n\n".join(c for c in chapters if c), "epub", title=title)

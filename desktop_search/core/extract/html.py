@@ -85,17 +85,23 @@ def _decode(data: bytes) -> str:
 
 def html_text(data: bytes, keep_title: bool = True) -> str:
     """The visible text of an HTML document, its <title> first."""
+    return _html(data, keep_title)[0]
+
+
+def _html(data: bytes, keep_title: bool) -> tuple[str, str]:
+    """(visible text, <title>)."""
     source = _XML_DECLARATION.sub("", _decode(data), count=1)  # lxml refuses str input that declares a codec
     if not source.strip():
-        return ""
+        return "", ""
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         if out_of_memory(exc):
             raise MemoryError(str(exc)) from exc
-        return _clean(_stripped(source))
-    title = " ".join((root.findtext(".//title") or "").split()) if keep_title else ""
+        return _clean(_stripped(source)), ""
+    page_title = " ".join((root.findtext(".//title") or "").split())
+    title = page_title if keep_title else ""
     for el in [el for el in root.iter(*_INVISIBLE)]:
         el.drop_tree()
     for el in root.iter():
@@ -111,8 +117,9 @@ def html_text(data: bytes, keep_title: bool = True) -> str:
         text = _clean(_stripped(source))
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    return text
+    return text, page_title
 
 
 def extract_html(data: bytes, limits: ExtractLimits) -> Extracted:
-    return Extracted(html_text(data), "html")
+    text, title = _html(data, keep_title=True)
+    return Extracted(text, "html", title=title)

@@ -83,8 +83,9 @@ def extract_odf(data: bytes, limits: ExtractLimits) -> Extracted:
     for event, el in etree.iterwalk(content, events=("start", "end")):
         (walker.start if event == "start" else walker.end)(el, local(el.tag))
     text = "".join(walker.out)
+    title = package.title("meta.xml")
     if kind != "odp":
-        return Extracted(tidy(text), kind)
+        return Extracted(tidy(text), kind, title=title)
     # Tidying would move page offsets, so slides are tidied one by one and re-joined.
     bounds = [*walker.page_starts, len(text)]
     pages = [tidy(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -92,4 +93,4 @@ def extract_odf(data: bytes, limits: ExtractLimits) -> Extracted:
     for page in pages:
         starts.append(offset)
         offset += len(page) + 2
-    return Extracted("\n\n".join(pages), kind, tuple(starts))
+    return Extracted("\n\n".join(pages), kind, tuple(starts), title=title)

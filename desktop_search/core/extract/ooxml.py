@@ -12,6 +12,7 @@ from desktop_search.core.extract import Extracted, ExtractLimits
 from desktop_search.core.extract.containers import Package, local, out_of_memory, resolve
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CORE = "docProps/core.xml"  # the core properties: title, author, dates
 _BLANK_LINES = re.compile(r"\n{3,}")
 _LINE_END_SPACE = re.compile(r"[ \t]+\n")
 
@@ -73,7 +74,7 @@ def extract_docx(data: bytes, limits: ExtractLimits) -> Extracted:
         root = package.xml(extra)
         if root is not None:
             parts.append(flatten(root))
-    return Extracted("\n\n".join(p for p in parts if p), "docx")
+    return Extracted("\n\n".join(p for p in parts if p), "docx", title=package.title(_CORE))
 
 
 def _slide_names(package: Package) -> list[str]:
@@ -105,7 +106,7 @@ def extract_pptx(data: bytes, limits: ExtractLimits) -> Extracted:
     for text in pages:
         starts.append(offset)
         offset += len(text) + 2
-    return Extracted("\n\n".join(pages), "pptx", tuple(starts))
+    return Extracted("\n\n".join(pages), "pptx", tuple(starts), title=package.title(_CORE))
 
 
 def _shared_strings(package: Package) -> list[str]:
@@ -176,4 +177,4 @@ def extract_xlsx(data: bytes, limits: ExtractLimits) -> Extracted:
         budget = limits.max_text_bytes - sum(map(len, parts))
         if rel and budget > 0:
             parts.append(f"{sheet.get('name', '')}\n{_sheet_text(package, rel[1], shared, budget)}".strip())
-    return Extracted("\n\n".join(p for p in parts if p), "xlsx")
+    return Extracted("\n\n".join(p for p in parts if p), "xlsx", title=package.title(_CORE))

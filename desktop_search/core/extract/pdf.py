@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 
 from desktop_search.core.extract import Extracted, ExtractionFailed, ExtractLimits
 
@@ -28,9 +29,9 @@ def normalise_page(text: str) -> str:
     return _HYPHENATED.sub("", text).strip()
 
 
-def _pdfium_pages(data: bytes, max_pages: int, ocr: bool = False) -> tuple[list[str], int, int]:
-    """The text of each page, the page count and how many pages were read by OCR (those without text, with
-    `ocr` on)."""
+def _pdfium_pages(data: bytes, max_pages: int, ocr: bool = False) -> tuple[list[str], int, str, int]:
+    """The text of each page, the page count, the title and how many pages were read by OCR (those without
+    text, with `ocr` on)."""
     import pypdfium2 as pdfium
 
     # PdfiumError's err_code is not trusted: pdfium keeps one last error per process and leaves it unset on
@@ -38,6 +39,7 @@ def _pdfium_pages(data: bytes, max_pages: int, ocr: bool = False) -> tuple[list[
     pdf = pdfium.PdfDocument(data)
     try:
         total = len(pdf)
+        title = _title(lambda: pdf.get_metadata_dict().get("Title"))
         pages = []
         read_by_ocr = 0
         for index in range(min(total, max_pages)):
@@ -52,9 +54,20 @@ def _pdfium_pages(data: bytes, max_pages: int, ocr: bool = False) -> tuple[list[
                 read_by_ocr += 1 if text.strip() else 0
             pages.append(text)
             page.close()
-        return pages, total, read_by_ocr
+        return pages, total, title, read_by_ocr
     finally:
         pdf.close()
+
+
+def _title(read: Callable[[], object]) -> str:
+    """The title in the document information; damaged metadata is no title, never a failed file."""
+    try:
+        return str(read() or "")
+    except MemoryError:
+        raise
+    except Exception as exc:
+        log.info("PDF metadata unreadable: %s: %s", exc.__class__.__name__, exc)
+        return ""
 
 
 def _damaged(what: str, exc: Exception) -> ExtractionFailed:
@@ -64,7 +77,7 @@ def _damaged(what: str, exc: Exception) -> ExtractionFailed:
     return ExtractionFailed("failed", f"damaged PDF ({what})", "pdf")
 
 
-def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
+def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int, str]:
     """The fallback for a file pdfium cannot open: it also tells a password-protected file from a damaged one."""
     import pypdf
 
@@ -85,10 +98,10 @@ def _pypdf_pages(data: bytes, max_pages: int) -> tuple[list[str], int]:
             raise
         except Exception as exc:
             raise _damaged(f"page {index + 1} cannot be read", exc) from exc
-    return pages, total
+    return pages, total, _title(lambda: reader.metadata.title if reader.metadata else None)
 
 
-def _assemble(pages: list[str], total: int, max_pages: int, read_by_ocr: int = 0) -> Extracted:
+def _assemble(pages: list[str], total: int, max_pages: int, title: str, read_by_ocr: int = 0) -> Extracted:
     texts = [normalise_page(p) for p in pages]
     if total == 0:
         raise ExtractionFailed("failed", "PDF has no pages", "pdf")
@@ -100,7 +113,7 @@ def _assemble(pages: list[str], total: int, max_pages: int, read_by_ocr: int = 0
         parts.append(text)
         offset += len(text) + 2
     note = f"only the first {max_pages} of {total} pages indexed" if total > max_pages else ""
-    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note, ocr_pages=read_by_ocr)
+    return Extracted("\n\n".join(parts), "pdf", tuple(starts), note, title, ocr_pages=read_by_ocr)
 
 
 def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
@@ -110,9 +123,9 @@ def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
     import pypdfium2 as pdfium
 
     try:
-        pages, total, read_by_ocr = _pdfium_pages(data, limits.max_pages, limits.ocr)
+        pages, total, title, read_by_ocr = _pdfium_pages(data, limits.max_pages, limits.ocr)
     except pdfium.PdfiumError as exc:
         log.info("pdfium could not read the PDF (%s); trying pypdf", exc)
-        pages, total = _pypdf_pages(data, limits.max_pages)
+        pages, total, title = _pypdf_pages(data, limits.max_pages)
         read_by_ocr = 0
-    return _assemble(pages, total, limits.max_pages, read_by_ocr)
+    return _assemble(pages, total, limits.max_pages, title, read_by_ocr)

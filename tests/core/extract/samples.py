@@ -13,10 +13,13 @@ def _escape_pdf(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True, flate_first: bytes | None = None) -> bytes:
+def make_pdf(
+    pages: Sequence[Sequence[str]], *, xref: bool = True, flate_first: bytes | None = None, title: str | None = None
+) -> bytes:
     """A valid PDF with one Helvetica text line per string; each inner sequence is one page.
 
-    `flate_first` replaces the first page's content stream with these FlateDecode-compressed bytes.
+    `flate_first` replaces the first page's content stream with these FlateDecode-compressed bytes; `title`
+    goes into the document information dictionary.
     """
     n = len(pages)
     font_id, first_page = 3, 4
@@ -41,6 +44,10 @@ def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True, flate_first: 
         else:
             objects[content_id] = f"<< /Length {len(body)} >>\nstream\n".encode()
         objects[content_id] += body + b"\nendstream"
+    info = ""
+    if title is not None:
+        objects[max(objects) + 1] = b"<< /Title (" + _escape_pdf(title) + b") /Producer (tests) >>"
+        info = f" /Info {max(objects)} 0 R"
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
@@ -55,7 +62,7 @@ def make_pdf(pages: Sequence[Sequence[str]], *, xref: bool = True, flate_first: 
             out.write(f"{offsets[number]:010d} 00000 n \n".encode())
     else:
         out.write(b"xref\n0 3\ngarbage garbage\n")
-    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode())
+    out.write(f"trailer\n<< /Size {size} /Root 1 0 R{info} >>\nstartxref\n{start}\n%%EOF\n".encode())
     return out.getvalue()
 
 
@@ -93,8 +100,8 @@ _ODF_NS = (
 )
 
 
-def make_odf(mimetype: str, body: str) -> bytes:
-    """A minimal OpenDocument package whose office:body holds `body` (ODF XML)."""
+def make_odf(mimetype: str, body: str, title: str | None = None) -> bytes:
+    """A minimal OpenDocument package whose office:body holds `body` (ODF XML), with a meta.xml `title`."""
     content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODF_NS} office:version="1.2">'
     content += f"<office:body>{body}</office:body></office:document-content>"
     manifest = (
@@ -104,13 +111,20 @@ def make_odf(mimetype: str, body: str) -> bytes:
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
-    return make_zip(
-        {"mimetype": mimetype, "content.xml": content, "META-INF/manifest.xml": manifest}, stored_first="mimetype"
-    )
+    members: dict[str, bytes | str] = {"mimetype": mimetype, "content.xml": content, "META-INF/manifest.xml": manifest}
+    if title is not None:
+        members["meta.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-meta '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.2">'
+            f"<office:meta><dc:title>{title}</dc:title></office:meta></office:document-meta>"
+        )
+    return make_zip(members, stored_first="mimetype")
 
 
-def make_epub(chapters: Sequence[tuple[str, str]]) -> bytes:
-    """A minimal EPUB 3 with one XHTML file per (title, paragraph) chapter, spine in the given order."""
+def make_epub(chapters: Sequence[tuple[str, str]], title: str | None = None) -> bytes:
+    """A minimal EPUB 3 with one XHTML file per (title, paragraph) chapter, spine in the given order; `title`
+    is the book's, in the package metadata."""
     container = (
         '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
         '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
@@ -123,7 +137,12 @@ def make_epub(chapters: Sequence[tuple[str, str]]) -> bytes:
     spine = "".join(f'<itemref idref="c{i}"/>' for i in range(len(chapters)))
     opf = (
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-        f"<manifest>{items}</manifest><spine>{spine}</spine></package>"
+        + (
+            f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title></metadata>'
+            if title is not None
+            else ""
+        )
+        + f"<manifest>{items}</manifest><spine>{spine}</spine></package>"
     )
     members: dict[str, bytes | str] = {
         "mimetype": "application/epub+zip",
@@ -138,11 +157,13 @@ def make_epub(chapters: Sequence[tuple[str, str]]) -> bytes:
     return make_zip(members, stored_first="mimetype")
 
 
-def make_docx(paragraphs: Sequence[str]) -> bytes:
-    """A real Word document written by python-docx."""
+def make_docx(paragraphs: Sequence[str], title: str | None = None) -> bytes:
+    """A real Word document written by python-docx, with `title` in its core properties."""
     import docx
 
     document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
     for text in paragraphs:
         document.add_paragraph(text)
     out = io.BytesIO()

@@ -92,6 +92,7 @@ def _search(services: Services, query: str) -> list[Hit]:
     return services.searcher().search(query, services.libraries.select(None), SearchOptions(mode="keyword"))
 
 
+@pytest.mark.allow_log(r"worker crashed|timed out after", logger="desktop_search.core.extract.workers")
 def test_a_hostile_folder_indexes_to_the_end_with_a_reason_for_every_failure(services: Services, corpus: Path) -> None:
     services.libraries.add_folders([str(corpus)])
     [library] = services.libraries.select(None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop_search.core.extract import Extracted, ExtractLimits
 from desktop_search.core.extract.pdf import PASSWORD_PROTECTED
 from desktop_search.core.extract.workers import Failure, Job, Outcome, PoolLimits, WorkerPool, extract_in_process
@@ -43,6 +45,7 @@ def test_a_damaged_pdf_read_after_an_encrypted_one_is_not_called_password_protec
     assert alone[0].text == "one\n\ntwo"
 
 
+@pytest.mark.allow_log(r".", logger="pypdf")  # pypdf narrates its repairs of a damaged file
 def test_pypdf_errors_of_any_type_read_as_a_damaged_pdf(tmp_path: Path) -> None:
     # pdfium cannot find the catalog (no /Root); pypdf can, and then meets the abbreviated filter name /A85
     # in a page's stream, which it refuses with its own DeprecationError.
@@ -56,6 +59,7 @@ def test_pypdf_errors_of_any_type_read_as_a_damaged_pdf(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.allow_log(r"^extracting .* failed", logger="desktop_search.core.extract.workers")
 def test_an_unexpected_error_without_a_message_still_says_what_happened(tmp_path: Path) -> None:
     path = tmp_path / "odd.txt"
     path.write_text("text", encoding="utf-8")

@@ -34,6 +34,7 @@ def _run_all(pool: WorkerPool, jobs: list[Job]) -> dict[str, Outcome]:
     return results
 
 
+@pytest.mark.allow_log(r"worker crashed|timed out after", logger="desktop_search.core.extract.workers")
 def test_crash_hang_and_memory_hog_are_reported_and_the_rest_still_extracted(tmp_path: Path) -> None:
     names = ["crash.txt", "good-1.pdf", "hang.txt", "good-2.txt", "hog.txt", "good-3.txt"]
     for name in names:
@@ -76,6 +77,7 @@ def test_text_beyond_the_cap_is_read_only_up_to_it(tmp_path: Path) -> None:
     assert outcome.note == "only the first 1 MB indexed"
 
 
+@pytest.mark.allow_log(r"worker crashed|timed out after", logger="desktop_search.core.extract.workers")
 def test_workers_that_cannot_start_are_not_restarted_forever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     note = tmp_path / "note.txt"
     note.write_text("hello", encoding="utf-8")
@@ -153,6 +155,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.allow_log(r"worker crashed|timed out after", logger="desktop_search.core.extract.workers")
 def test_a_pdf_compression_bomb_is_stopped_by_the_memory_cap(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(make_pdf([["decoy"]], flate_first=deflate_bomb(400)))  # 400 KB that inflate to 400 MB
