@@ -37,6 +37,12 @@ def _int8_vector_tables(conn: apsw.Connection) -> None:
             conn.execute(f"INSERT INTO {name}(chunk_id, embedding) VALUES (?, vec_int8(?))", (chunk_id, code))
 
 
+def _add_column(conn: apsw.Connection, table: str, column: str, declaration: str) -> None:
+    """ALTER TABLE ADD COLUMN, unless the column is there (an index rebuilt from an older version's backup)."""
+    if not any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})")):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
 def _words_of_unspaced_scripts(conn: apsw.Connection) -> None:
     """Rebuild the keyword index with each Chinese, Japanese, Thai, Lao, Khmer or Myanmar character a token
     (storage/tokenizer.py): unicode61 took a whole sentence of them as one word, so no query matched it."""
@@ -196,9 +202,9 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     # 9: Chinese, Japanese and other scripts without spaces between words become searchable by keyword.
     _words_of_unspaced_scripts,
     # 10: e-mail subjects: a JSON list, one per message; in an mbox archive each page is a message (a result).
-    "ALTER TABLE contents ADD COLUMN titles TEXT;",
+    lambda conn: _add_column(conn, "contents", "titles", "TEXT"),
     # 11: how many pages (or pictures) of a content were read by OCR, for `status`.
-    "ALTER TABLE contents ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0;",
+    lambda conn: _add_column(conn, "contents", "ocr_pages", "INTEGER NOT NULL DEFAULT 0"),
 ]
 
 
