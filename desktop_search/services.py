@@ -76,6 +76,10 @@ class Services:
         """A searcher with its own connection, safe to use from another thread while indexing runs."""
         return Searcher(Store(open_reader(self.settings.db_path)), self.embedders)
 
+    def libraries_on(self, store: Store) -> LibraryService:
+        """The one way to change or describe libraries, on another thread's connection (the reader's)."""
+        return LibraryService(store, self.settings.home)
+
     def close(self) -> None:
         self.store.conn.close()
 

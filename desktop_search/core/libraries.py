@@ -93,8 +93,27 @@ class LibraryService:
             raise FolderError(f"{path} is not a folder of library '{library}'. Its folders: {folders}.")
         return f"Removed {folder} and its index from library '{library}'."
 
+    def set_exclusions(self, name: str, patterns: Sequence[str]) -> str:
+        """What a library skips (one glob pattern each, blank ones dropped); the next scan applies them."""
+        record = self.get(name)
+        self.store.set_library_exclusions(record.id, [p.strip() for p in patterns if p.strip()])
+        return f"Exclusions of '{name}' saved; the next scan applies them."
+
+    def set_model(self, name: str, model_id: str) -> str:
+        """Switch a library to another model; its passages are embedded again by the next index run, while
+        search keeps using the old vectors until the new ones are complete."""
+        record, spec = self.get(name), get_spec(model_id)
+        if spec.id == record.model_id:
+            return f"'{name}' already uses {spec.id}."
+        self.store.set_library_model(record.id, spec.id)
+        return f"'{name}' now uses {spec.id}; its passages are embedded again in the background."
+
     def status(self, name: str | None = None) -> list[LibraryStatus]:
-        return [self._with_context(lib, self.store.library_status(lib)) for lib in self.select(name)]
+        return [self.status_of(lib) for lib in self.select(name)]
+
+    def status_of(self, library: LibraryRecord) -> LibraryStatus:
+        """Counts, failed files and, for a contextual model, its context and whether a new index is being built."""
+        return self._with_context(library, self.store.library_status(library))
 
     def _with_context(self, library: LibraryRecord, status: LibraryStatus) -> LibraryStatus:
         """Add the contextual model's context (size, when, from how many files, how stale) to a status."""
