@@ -10,14 +10,11 @@ from pathlib import Path
 from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
 from desktop_search.embed.catalog import DEFAULT_MODEL, get_spec
 from desktop_search.errors import FolderError, LibraryNotFound
+from desktop_search.paths import is_inside
 from desktop_search.records import LibraryRecord, LibraryStatus
 from desktop_search.storage import Store
 
 DEFAULT_LIBRARY = "default"
-
-
-def _inside(child: str, parent: str) -> bool:
-    return child == parent or child.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 class LibraryService:
@@ -46,7 +43,7 @@ class LibraryService:
         resolved = folder.resolve()
         if not os.access(resolved, os.R_OK | os.X_OK):
             raise FolderError(f"Cannot read the folder {path}: permission denied.")
-        if _inside(str(resolved), str(self.data_dir)):
+        if is_inside(str(resolved), str(self.data_dir)):
             raise FolderError(f"{path} is inside Desktop Search's own data folder ({self.data_dir}).")
         return str(resolved)
 
@@ -75,12 +72,12 @@ class LibraryService:
             messages.append(f"Library '{library}' now follows symbolic links {where}.")
         for folder in folders:
             existing = [r.path for r in self.store.roots(record.id)]
-            covering = next((r for r in existing if _inside(folder, r)), None)
+            covering = next((r for r in existing if is_inside(folder, r)), None)
             if covering is not None:
                 messages.append(f"{folder} is already in library '{library}' (through {covering}).")
                 continue
             self.store.add_root(record.id, folder)
-            for child in (r for r in existing if _inside(r, folder)):
+            for child in (r for r in existing if is_inside(r, folder)):
                 self.store.merge_root(record.id, child, folder)
             messages.append(f"Added {folder} to library '{library}'.")
         return messages
