@@ -15,7 +15,6 @@ from typing import TextIO
 
 from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_watch
 from desktop_search.cli_stop import StopOnSignal
-from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.search import MODES, SearchOptions
 from desktop_search.core.snippets import Snippet, mark
@@ -158,8 +157,8 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
             yield from indexer.run(library, cancel=cancel, retry_failed=args.retry_failed)
 
     interrupted = "Interrupted; the index is consistent and the next run continues."
-    # One writer per data folder (searches are not blocked); SIGINT/SIGTERM end the run within moments.
-    with WriterLock(services.settings.home), StopOnSignal(cancel.set, interrupted, 130, sys.stderr):
+    # SIGINT/SIGTERM end the run within moments (services.indexer() made this process the one writer).
+    with StopOnSignal(cancel.set, interrupted, 130, sys.stderr):
         finals = _progress_bar(runs(), sys.stderr)
     for p in finals:
         for message in p.messages:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop_search.cli_stop import StopOnSignal
-from desktop_search.core.instance import WriterLock
 from desktop_search.errors import UserError
 from desktop_search.records import Progress
 
@@ -91,19 +90,18 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
 
     options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()
     names = [args.library] if args.library else None
-    with WriterLock(services.settings.home):
-        live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)
-        # Before lowering the priority: the thread that stops on SIGINT/SIGTERM keeps the normal one.
-        with StopOnSignal(live.stop, STOPPED, 0):
-            if not args.full_speed:
-                _be_polite(services)
-            restore = _install_signals(live)
-            print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
-            try:
-                for progress in live.run():
-                    _report(progress)
-            finally:
-                restore()
+    live = LiveIndex(services.store, services.indexer(), names, options, services.settings.home)  # the one writer
+    # Before lowering the priority: the thread that stops on SIGINT/SIGTERM keeps the normal one.
+    with StopOnSignal(live.stop, STOPPED, 0):
+        if not args.full_speed:
+            _be_polite(services)
+        restore = _install_signals(live)
+        print(f"Watching {sum(len(services.store.roots(lib.id)) for lib in libraries)} folders; Ctrl+C to stop.")
+        try:
+            for progress in live.run():
+                _report(progress)
+        finally:
+            restore()
     print(STOPPED)
     return 0
 

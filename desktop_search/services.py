@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_search.core.instance import WriterLock
 from desktop_search.core.libraries import LibraryService
 from desktop_search.core.pause import PauseSwitch
 from desktop_search.core.search import Searcher
@@ -57,21 +58,24 @@ class Services:
     libraries: LibraryService
     embedders: EmbedderProvider
     pause: PauseSwitch  # every indexer of this data folder obeys it, in this process and others
+    _writer: WriterLock | None = field(default=None, init=False, repr=False)
+
+    def become_writer(self) -> None:
+        """Take the data folder's writer lock, held until close(): one process writes a data folder at a time,
+        and a second one stops with AlreadyRunning naming the first. Every writer comes through here, if only
+        through indexer(); searching never needs it."""
+        if self._writer is None:
+            lock = WriterLock(self.settings.home)
+            lock.acquire()
+            self._writer = lock
 
     def indexer(self) -> Indexer:
+        """The indexer, for the one writer of the data folder (see become_writer)."""
         from desktop_search.core.indexer import Indexer
         from desktop_search.core.producer import IndexLimits
 
-        s, mb = self.settings, 1024 * 1024
-        limits = IndexLimits(
-            max_file_bytes=s.max_file_mb * mb,
-            max_text_bytes=s.max_text_mb * mb,
-            max_pages=s.max_pages,
-            workers=s.extract_workers,
-            timeout_s=s.extract_timeout_s,
-            memory_mb=s.extract_memory_mb,
-            ocr=tuple(s.ocr) if isinstance(s.ocr, list) else s.ocr,
-        )
+        self.become_writer()
+        limits = IndexLimits.from_settings(self.settings)
         return Indexer(self.store, self.embedders, self.settings.home, limits, pause=self.pause)
 
     def searcher(self) -> Searcher:
@@ -93,8 +97,15 @@ class Services:
         Settings.load(self.settings.home).with_changes(ocr=setting).save()
         return messages
 
+    def libraries_on(self, store: Store) -> LibraryService:
+        """The one way to change or describe libraries, on another thread's connection (the reader's)."""
+        return LibraryService(store, self.settings.home)
+
     def close(self) -> None:
         self.store.conn.close()
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
 
 
 def build_services(settings: Settings, embedder: Embedder | None = None, *, readonly: bool = False) -> Services:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_search.core.instance import WriterLock
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
@@ -32,14 +31,14 @@ class SlowEmbedder(HashEmbedder):
 def main(home: Path, folder: Path) -> int:
     embedder = SlowEmbedder()
     services = build_services(Settings(home=home), embedder=embedder)
-    with WriterLock(home):
-        print("ready", flush=True)
-        if not services.libraries.select(None):
-            services.libraries.add_folders([str(folder)])
-        for library in services.libraries.select(None):
-            for _ in services.indexer().run(library):
-                pass
-        print(json.dumps({"embedded": embedder.texts_embedded}), flush=True)
+    services.become_writer()  # as the real commands do, before anything is written
+    print("ready", flush=True)
+    if not services.libraries.select(None):
+        services.libraries.add_folders([str(folder)])
+    for library in services.libraries.select(None):
+        for _ in services.indexer().run(library):
+            pass
+    print(json.dumps({"embedded": embedder.texts_embedded}), flush=True)
     services.close()
     return 0
 

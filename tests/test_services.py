@@ -1,4 +1,5 @@
-"""The composition root: models loaded once each, without one load holding up the users of another."""
+"""The composition root: models loaded once each, without one load holding up the users of another; every
+writer of a data folder takes its one lock there."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.instance import WriterLock
 from desktop_search.embed.fake import HashEmbedder
-from desktop_search.services import EmbedderProvider
+from desktop_search.errors import AlreadyRunning
+from desktop_search.services import EmbedderProvider, Services, build_services
 
 
 def test_a_model_in_use_is_not_held_up_while_another_one_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,3 +42,19 @@ def test_a_model_in_use_is_not_held_up_while_another_one_loads(tmp_path: Path, m
         release.set()
         loading.join()
     assert provider("large") is models["large"]
+
+
+def test_an_indexer_is_had_only_by_the_one_writer_of_the_data_folder(services: Services) -> None:
+    # another process indexing this folder
+    with WriterLock(services.settings.home), pytest.raises(AlreadyRunning, match="already indexing"):
+        services.indexer()
+    services.indexer()
+    services.indexer()  # the same writer may make more than one
+    other = build_services(services.settings, embedder=HashEmbedder())
+    try:
+        with pytest.raises(AlreadyRunning):
+            other.indexer()  # index, watch, context refresh and the app all come through here
+        services.close()  # the lock goes with the services
+        other.indexer()
+    finally:
+        other.close()

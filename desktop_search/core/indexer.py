@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from desktop_search.core.extract import Extract
@@ -18,12 +19,21 @@ from desktop_search.core.producer import DONE, Failed, IndexLimits, Known, New, 
 from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, printable, root_of, scan, scan_paths
 from desktop_search.core.space_plan import SpacePlan
 from desktop_search.embed.base import Embedder
+from desktop_search.paths import is_inside
 from desktop_search.records import LibraryRecord, Progress, SpaceRecord
 from desktop_search.storage import Store
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.1
+
+
+def gone_files(
+    known: Iterable[str], found: Container[str], missing_roots: Sequence[str], sep: str = os.sep
+) -> list[str]:
+    """The indexed files a scan did not find, except those of a folder that is missing: an unplugged
+    drive keeps its index until the folder is removed."""
+    return [p for p in known if p not in found and not any(is_inside(p, r, sep) for r in missing_roots)]
 
 
 class Indexer:
@@ -119,11 +129,7 @@ class Indexer:
             known = self.store.file_states_under(library.id, [printable(p) for p in scope])  # as names are stored
         missing_roots = tuple(found.missing_roots)
         present = found.files.keys() | {item.path for item, _ in found.unstorable}
-        gone = [
-            path
-            for path in known
-            if path not in present and not any(path.startswith(r.rstrip("/") + "/") for r in missing_roots)
-        ]
+        gone = gone_files(known, present, missing_roots)
 
         def look(item: ScannedFile) -> bool:
             state = known.get(item.path)
@@ -296,6 +302,5 @@ class Indexer:
         stored = self.store.write_vectors(space, [c.chunk_id for c in batch], vectors)
         self.times.embed += t1 - t0
         self.times.write += time.perf_counter() - t1
-        self.times.chunks_embedded += len(batch)
         self.times.tokens_embedded += sum(c.n_tokens + embedder.overhead_tokens for c in batch)
         return stored

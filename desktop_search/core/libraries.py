@@ -10,14 +10,11 @@ from pathlib import Path
 from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
 from desktop_search.embed.catalog import DEFAULT_MODEL, get_spec
 from desktop_search.errors import FolderError, LibraryNotFound
+from desktop_search.paths import is_inside
 from desktop_search.records import LibraryRecord, LibraryStatus
 from desktop_search.storage import Store
 
 DEFAULT_LIBRARY = "default"
-
-
-def _inside(child: str, parent: str) -> bool:
-    return child == parent or child.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 class LibraryService:
@@ -46,7 +43,7 @@ class LibraryService:
         resolved = folder.resolve()
         if not os.access(resolved, os.R_OK | os.X_OK):
             raise FolderError(f"Cannot read the folder {path}: permission denied.")
-        if _inside(str(resolved), str(self.data_dir)):
+        if is_inside(str(resolved), str(self.data_dir)):
             raise FolderError(f"{path} is inside Desktop Search's own data folder ({self.data_dir}).")
         return str(resolved)
 
@@ -75,12 +72,12 @@ class LibraryService:
             messages.append(f"Library '{library}' now follows symbolic links {where}.")
         for folder in folders:
             existing = [r.path for r in self.store.roots(record.id)]
-            covering = next((r for r in existing if _inside(folder, r)), None)
+            covering = next((r for r in existing if is_inside(folder, r)), None)
             if covering is not None:
                 messages.append(f"{folder} is already in library '{library}' (through {covering}).")
                 continue
             self.store.add_root(record.id, folder)
-            for child in (r for r in existing if _inside(r, folder)):
+            for child in (r for r in existing if is_inside(r, folder)):
                 self.store.merge_root(record.id, child, folder)
             messages.append(f"Added {folder} to library '{library}'.")
         return messages
@@ -93,8 +90,27 @@ class LibraryService:
             raise FolderError(f"{path} is not a folder of library '{library}'. Its folders: {folders}.")
         return f"Removed {folder} and its index from library '{library}'."
 
+    def set_exclusions(self, name: str, patterns: Sequence[str]) -> str:
+        """What a library skips (one glob pattern each, blank ones dropped); the next scan applies them."""
+        record = self.get(name)
+        self.store.set_library_exclusions(record.id, [p.strip() for p in patterns if p.strip()])
+        return f"Exclusions of '{name}' saved; the next scan applies them."
+
+    def set_model(self, name: str, model_id: str) -> str:
+        """Switch a library to another model; its passages are embedded again by the next index run, while
+        search keeps using the old vectors until the new ones are complete."""
+        record, spec = self.get(name), get_spec(model_id)
+        if spec.id == record.model_id:
+            return f"'{name}' already uses {spec.id}."
+        self.store.set_library_model(record.id, spec.id)
+        return f"'{name}' now uses {spec.id}; its passages are embedded again in the background."
+
     def status(self, name: str | None = None) -> list[LibraryStatus]:
-        return [self._with_context(lib, self.store.library_status(lib)) for lib in self.select(name)]
+        return [self.status_of(lib) for lib in self.select(name)]
+
+    def status_of(self, library: LibraryRecord) -> LibraryStatus:
+        """Counts, failed files and, for a contextual model, its context and whether a new index is being built."""
+        return self._with_context(library, self.store.library_status(library))
 
     def _with_context(self, library: LibraryRecord, status: LibraryStatus) -> LibraryStatus:
         """Add the contextual model's context (size, when, from how many files, how stale) to a status."""

@@ -107,11 +107,6 @@ class LiveIndex:
     def wake(self) -> None:
         self._wake.set()
 
-    def request_rescan(self) -> None:
-        """Reconcile every library with the disk soon (the user asked, or something may have been missed)."""
-        self._full |= {lib.record.id for lib in self._libraries}
-        self.wake()
-
     def start(
         self, on_progress: Callable[[Progress], None], on_error: Callable[[BaseException], None] | None = None
     ) -> threading.Thread:

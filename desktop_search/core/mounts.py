@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from desktop_search.paths import is_inside
+
 # inotify sees only changes made through this machine's kernel: edits made on the server or by another
 # client of a network share never raise an event, so those folders are polled by scanning.
 NETWORK_FS = frozenset(
@@ -29,7 +31,7 @@ def parse_mountinfo(text: str) -> list[tuple[str, str]]:
 
 def _linux_fs_type(path: str, mountinfo: str) -> str:
     for point, fs_type in parse_mountinfo(mountinfo):
-        if path == point or path.startswith(point.rstrip("/") + "/"):
+        if is_inside(path, point, sep="/"):  # Linux mount points
             return fs_type
     return ""
 

@@ -21,7 +21,7 @@ from desktop_search.core.generated import GENERATED, looks_generated
 from desktop_search.core.scanner import ScannedFile
 from desktop_search.embed.base import Embedder
 from desktop_search.records import ChunkSpan, NoText
-from desktop_search.settings import ocr_enabled
+from desktop_search.settings import Settings, ocr_enabled
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +32,28 @@ _HEAD = 8192
 
 @dataclass(frozen=True)
 class IndexLimits:
-    """Per-file caps and the extraction workers' limits (see Settings for the user-facing knobs)."""
+    """Per-file caps and the extraction workers' limits. Their defaults are Settings' (the user's knobs)."""
 
-    max_file_bytes: int = 256 * MB  # documents above this are skipped (text files: only the head is read)
-    max_text_bytes: int = 8 * MB
-    max_pages: int = 2000
-    max_unzipped_bytes: int = 256 * MB
-    workers: int = 0  # 0: a sensible number for the cores
-    timeout_s: float = 60.0
-    memory_mb: int = 1024
+    max_file_bytes: int = Settings.max_file_mb * MB  # documents above this are skipped (text: the head is read)
+    max_text_bytes: int = ExtractLimits.max_text_bytes
+    max_pages: int = ExtractLimits.max_pages
+    max_unzipped_bytes: int = ExtractLimits.max_unzipped_bytes
+    workers: int = PoolLimits.workers
+    timeout_s: float = PoolLimits.timeout_s
+    memory_mb: int = PoolLimits.memory_mb
     ocr: bool | tuple[str, ...] = False  # the `ocr` setting: every library, or these by name
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> IndexLimits:
+        return cls(
+            max_file_bytes=s.max_file_mb * MB,
+            max_text_bytes=s.max_text_mb * MB,
+            max_pages=s.max_pages,
+            workers=s.extract_workers,
+            timeout_s=s.extract_timeout_s,
+            memory_mb=s.extract_memory_mb,
+            ocr=tuple(s.ocr) if isinstance(s.ocr, list) else s.ocr,
+        )
 
     def pool(self) -> PoolLimits:
         extract = ExtractLimits(self.max_text_bytes, self.max_pages, self.max_unzipped_bytes)
@@ -64,7 +76,6 @@ class StageTimes:
     chunk: float = 0.0
     embed: float = 0.0
     write: float = 0.0
-    chunks_embedded: int = 0
     tokens_embedded: int = 0
 
 

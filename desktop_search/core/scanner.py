@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop_search.core.extract.opening import special_kind
 from desktop_search.core.generated import GENERATED, GENERATED_PATTERNS
+from desktop_search.paths import is_inside
 from desktop_search.records import RootRecord
 
 DEFAULT_EXCLUSIONS = (
@@ -126,7 +127,7 @@ class _Links:
         if self.follow:
             return True
         real = os.path.realpath(path)
-        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.real_roots)
+        return any(is_inside(real, r) for r in self.real_roots)
 
     def first_visit(self, folder: str) -> bool:
         try:
@@ -192,7 +193,7 @@ def scan(roots: Sequence[RootRecord], exclusions: Exclusions, follow_links: bool
 
 def root_of(roots: Sequence[RootRecord], path: str) -> RootRecord | None:
     """The root that contains `path` (the deepest one, should roots ever nest)."""
-    inside = [r for r in roots if path == r.path or path.startswith(r.path.rstrip(os.sep) + os.sep)]
+    inside = [r for r in roots if is_inside(path, r.path)]
     return max(inside, key=lambda r: len(r.path), default=None)
 
 
@@ -200,7 +201,7 @@ def outermost(paths: Iterable[str]) -> list[str]:
     """The paths that are not inside another of the paths: a changed folder covers its contents."""
     kept: list[str] = []
     for path in sorted(set(paths)):
-        if not kept or not path.startswith(kept[-1].rstrip(os.sep) + os.sep):
+        if not kept or not is_inside(path, kept[-1]):
             kept.append(path)
     return kept
 

@@ -24,7 +24,6 @@ from desktop_search.services import Services
 
 log = logging.getLogger(__name__)
 
-VIEWS = ("main", "libraries", "indexing")
 SCREENSHOT_TIMEOUT_S = 240
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop_search.core.extract.kinds import FAMILIES, extensions_of
 from desktop_search.core.query import fold, parse_query
+from desktop_search.paths import is_inside
 from desktop_search.records import Hit
 
 # label shown in the type filter -> the extensions of that family of kinds
@@ -38,7 +38,7 @@ class Filters:
         return bool(self.folder or self.file_type or self.modified_within_s)
 
     def accepts(self, hit: Hit, now: float | None = None) -> bool:
-        if self.folder and not (hit.path + os.sep).startswith(self.folder.rstrip(os.sep) + os.sep):
+        if self.folder and not is_inside(hit.path, self.folder):
             return False
         if self.file_type and Path(hit.path).suffix.lower() not in FILE_TYPES[self.file_type]:
             return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -68,7 +67,6 @@ class IndexWorker:
         self._stopping = False
         self._state: IndexState | None = None
         self._last_emit = 0.0
-        self._writer_lock: Any = None
         self._thread = threading.Thread(target=self._run, name="desktop-search-index", daemon=True)
 
     # -- called from the GUI thread -------------------------------------------------------
@@ -155,9 +153,7 @@ class IndexWorker:
                     self.bridge.crashed.emit(format_exception(exc))
                     self._pause_after_failure(item)
         finally:
-            if self._writer_lock is not None:
-                self._writer_lock.release()
-            self.services.close()  # this thread owns the write connection
+            self.services.close()  # releases the writer lock  # this thread owns the write connection
 
     def _pause_after_failure(self, item: object) -> None:
         """Following the folders failed: wait for the user (Resume, a change) rather than failing in a loop."""
@@ -179,14 +175,9 @@ class IndexWorker:
         return None
 
     def _ensure_writer_lock(self) -> None:
-        """One process writes a data folder at a time; raises AlreadyRunning (a UserError) if another does."""
-        if self._writer_lock is not None:
-            return
-        from desktop_search.core.instance import WriterLock
-
-        lock = WriterLock(self.services.settings.home)
-        lock.acquire()
-        self._writer_lock = lock
+        """One process writes a data folder at a time; raises AlreadyRunning (a UserError) if another does.
+        Held until the services close, when this thread ends."""
+        self.services.become_writer()
 
     def _command(self, command: Command) -> None:
         message = command(self.services)
@@ -215,12 +206,12 @@ class IndexWorker:
     def _index(self, request: _Index) -> None:
         names = request.libraries
         libraries = [lib for lib in self.services.libraries.select(None) if names is None or lib.name in names]
-        run: Any = self.services.indexer().run
-        extra = {"refresh_context": True} if request.refresh_context else {}
-        if extra and "refresh_context" not in inspect.signature(run).parameters:
-            raise UserError("Refreshing a library's context is not available in this version.")
+        indexer = self.services.indexer()
         for library in libraries:
-            for progress in run(library, cancel=self._cancel, retry_failed=request.retry_failed, **extra):
+            runs = indexer.run(
+                library, cancel=self._cancel, retry_failed=request.retry_failed, refresh_context=request.refresh_context
+            )
+            for progress in runs:
                 self._report(progress)
             if self._cancel.is_set():
                 break

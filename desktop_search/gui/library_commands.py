@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.gui.index_worker import IndexWorker
 from desktop_search.services import Services
-from desktop_search.storage import Store
 
 
 class LibraryCommands:
@@ -29,28 +28,15 @@ class LibraryCommands:
         self.worker.run_command(lambda services: services.libraries.remove_folder(path, library))
 
     def set_exclusions(self, library: str, exclusions: Sequence[str]) -> None:
-        patterns = [p.strip() for p in exclusions if p.strip()]
-        self._change_and_index(
-            library,
-            lambda store, library_id: store.set_library_exclusions(library_id, patterns),
-            f"Exclusions of '{library}' saved; the next scan applies them.",
-        )
+        patterns = list(exclusions)
+        self._change_and_index(library, lambda services: services.libraries.set_exclusions(library, patterns))
 
     def set_model(self, library: str, model_id: str) -> None:
-        self._change_and_index(
-            library,
-            lambda store, library_id: store.set_library_model(library_id, model_id),
-            f"'{library}' now uses {model_id}; its passages are embedded again in the background.",
-        )
+        self._change_and_index(library, lambda services: services.libraries.set_model(library, model_id))
 
-    def _change_and_index(self, library: str, change: Callable[[Store, int], None], message: str) -> None:
-        """Change a library's record on the worker, report `message`, then index the library."""
-
-        def apply(services: Services) -> str:
-            change(services.store, services.libraries.get(library).id)
-            return message
-
-        self.worker.run_command(apply)
+    def _change_and_index(self, library: str, change: Callable[[Services], str]) -> None:
+        """Change a library through the LibraryService on the worker (its message is shown), then index it."""
+        self.worker.run_command(change)
         self.worker.index([library])
 
     def set_ocr(self, library: str, enabled: bool) -> None:

@@ -48,21 +48,21 @@ def status_text(status: LibraryStatus) -> str:
     spec = CATALOG.get(status.model_id)
     if spec is not None and spec.contextual:
         lines.append(context_text(status))
-    if getattr(status, "rebuilding", False):
-        lines.append("Building a new index for a new model or context; search uses the old one meanwhile.")
+    if status.rebuilding:
+        lines.append(
+            "Rebuilding: a new index for a new model or context is being built; search uses the old one meanwhile."
+        )
     return "\n".join(lines)
 
 
 def context_text(status: LibraryStatus) -> str:
     """When and from what a contextual model's corpus context was sampled, and how stale it is."""
-    sampled = getattr(status, "context_sampled_at", None)
-    if not sampled:
+    if not status.context_sampled_at:
         return "Context: not sampled yet (it is sampled when the library is first indexed)"
-    text = f"Context: {getattr(status, 'context_size', 0) or 0:,} passages"
-    text += f" from {getattr(status, 'context_files', 0) or 0:,} files, sampled {_when(sampled)}"
-    staleness = getattr(status, "context_staleness", None)
-    if staleness:
-        text += f"; {staleness:.0%} of the files changed since"
+    text = f"Context: {status.context_size or 0:,} passages from {status.context_files or 0:,} files"
+    text += f", sampled {_when(status.context_sampled_at)}"
+    if status.context_staleness:
+        text += f"; {status.context_staleness:.0%} of the files changed since"
     return text
 
 

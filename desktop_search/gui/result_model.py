@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop_search.paths import is_inside
 from desktop_search.records import Hit
 
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -20,7 +20,7 @@ def hit_folder(hit: Hit) -> str:
     """The folder of a hit, with the home folder shortened to ~."""
     folder = str(Path(hit.path).parent)
     home = str(Path.home())
-    return "~" + folder[len(home) :] if folder == home or folder.startswith(home + os.sep) else folder
+    return "~" + folder[len(home) :] if is_inside(folder, home) else folder
 
 
 def hit_heading(hit: Hit) -> str:

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_search.core.libraries import LibraryService
 from desktop_search.core.search import Searcher, SearchOptions
 from desktop_search.errors import UserError
 from desktop_search.gui.crash import format_exception
 from desktop_search.gui.filters import SearchRequest
 from desktop_search.records import Hit, LibraryRecord
+from desktop_search.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,14 @@ class SearchBridge(QObject):
 class SearchWorker:
     """Runs the newest query only: keyword hits first, then the fused ranking when the query vector is ready."""
 
-    def __init__(self, make_searcher: Callable[[], Searcher], bridge: SearchBridge) -> None:
+    def __init__(
+        self,
+        make_searcher: Callable[[], Searcher],
+        bridge: SearchBridge,
+        libraries_on: Callable[[Store], LibraryService],
+    ) -> None:
         self.make_searcher = make_searcher
+        self.libraries_on = libraries_on  # the LibraryService on this thread's own connection
         self.bridge = bridge
         self._cond = threading.Condition()
         self._search: SearchRequest | None = None
@@ -172,6 +180,6 @@ class SearchWorker:
 
     def _statuses(self, searcher: Searcher) -> None:
         self._dense_error = None  # libraries changed (a model downloaded or chosen): try meaning search again
-        store = searcher.store
-        libraries = store.libraries()
-        self.bridge.statuses.emit(libraries, [store.library_status(lib) for lib in libraries])
+        libraries = self.libraries_on(searcher.store)
+        records = libraries.select(None)
+        self.bridge.statuses.emit(records, [libraries.status_of(record) for record in records])

@@ -66,7 +66,7 @@ class Session(QObject):
         self.index_bridge = IndexBridge(self)
         self.search_bridge = SearchBridge(self)
         self.index_worker = IndexWorker(services, self.index_bridge)
-        self.search_worker = SearchWorker(services.searcher, self.search_bridge)
+        self.search_worker = SearchWorker(services.searcher, self.search_bridge, services.libraries_on)
         self.commands = LibraryCommands(self.index_worker)
         self.window: Window | None = None
         self.tray: Tray | None = None

@@ -1,7 +1,7 @@
 ; NSIS script for Desktop Search: a per-user install (no administrator rights) of the folder that
 ; packaging/windows/build_installer.py assembles (CPython for Windows + the app's wheels + two launchers).
 ; Built by that script: makensis -DVERSION=… -DTREE=… -DOUTFILE=… -DICON=… [-DCOMPRESSOR=zlib] desktop-search.nsi
-Unicode true
+Target amd64-unicode  ; a 64-bit installer for a 64-bit-only app (and one that 64-bit Wine can run)
 ManifestDPIAware true
 !ifndef COMPRESSOR
   !define COMPRESSOR "lzma"

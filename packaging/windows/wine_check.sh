@@ -8,8 +8,10 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TREE="${1:-$ROOT/build/windows/tree}"
 export WINEDEBUG=-all WINEPREFIX="${WINEPREFIX:-$ROOT/build/windows/wine-prefix}" WINEDLLOVERRIDES="mscoree,mshtml="
 HOME_DIR="$(mktemp -d)"
+cd "$HOME_DIR"  # python -c puts the working directory first on sys.path: it must not be a checkout
 SAMPLE='Z:'"${TREE//\//\\}"'\python\Lib\site-packages\desktop_search\resources\sample'
 PY="$TREE/python/python.exe"
+PYP=("$PY" -P)  # -P: nothing but the tree on sys.path
 
 check() {  # name, command...
   local name="$1"; shift
@@ -27,28 +29,28 @@ check() {  # name, command...
 }
 
 wine wineboot -i >/dev/null 2>&1 || true
-check "python.exe starts" wine "$PY" -c "import sys; print(sys.version.split()[0], sys.platform)"
-check "import desktop_search.cli" wine "$PY" -c "import desktop_search.cli; print('imported')"
+check "python.exe starts" wine "${PYP[@]}" -c "import sys; print(sys.version.split()[0], sys.platform)"
+check "import desktop_search.cli" wine "${PYP[@]}" -c "import desktop_search.cli as m; print('imported from', m.__file__)"
 check "desktop-search.exe --help (launcher)" wine "$TREE/desktop-search.exe" --help
 check "desktop-search.exe --version" wine "$TREE/desktop-search.exe" --version
-check "kinds table and sniffing" wine "$PY" -c "
+check "kinds table and sniffing" wine "${PYP[@]}" -c "
 from pathlib import Path
 from desktop_search.core.extract.sniff import detect_kind
 folder = Path(r'$SAMPLE')
 print(sorted({detect_kind(p, p.read_bytes()[:8192]) for p in folder.iterdir()}))"
-check "extract every sample format (lxml, striprtf, chardet, pypdfium2)" wine "$PY" -c "
+check "extract every sample format (lxml, striprtf, chardet, pypdfium2)" wine "${PYP[@]}" -c "
 from pathlib import Path
 from desktop_search.core.extract import extract_bytes
 folder = Path(r'$SAMPLE')
 print(', '.join(f'{p.suffix}:{len(extract_bytes(p.read_bytes(), p).text)}' for p in sorted(folder.iterdir())))"
-check "apsw + sqlite-vec load" wine "$PY" -c "
+check "apsw + sqlite-vec load" wine "${PYP[@]}" -c "
 import apsw, sqlite_vec
 c = apsw.Connection(':memory:'); c.enable_load_extension(True); c.load_extension(sqlite_vec.loadable_path())
 print('vec', c.execute('select vec_version()').fetchone()[0], 'sqlite', apsw.sqlite_lib_version())"
-check "import numpy" wine "$PY" -c "import numpy; print(numpy.__version__)"
-check "import torch" wine "$PY" -c "import torch; print(torch.__version__)"
-check "import tokenizers, safetensors" wine "$PY" -c "import tokenizers, safetensors; print(tokenizers.__version__)"
-check "import PySide6.QtCore" wine "$PY" -c "import PySide6.QtCore as q; print(q.qVersion())"
+check "import numpy" wine "${PYP[@]}" -c "import numpy; print(numpy.__version__)"
+check "import torch" wine "${PYP[@]}" -c "import torch; print(torch.__version__)"
+check "import tokenizers, safetensors" wine "${PYP[@]}" -c "import tokenizers, safetensors; print(tokenizers.__version__)"
+check "import PySide6.QtCore" wine "${PYP[@]}" -c "import PySide6.QtCore as q; print(q.qVersion())"
 check "desktop-search.exe status (CLI on the index)" wine "$TREE/desktop-search.exe" --home "Z:${HOME_DIR//\//\\}" status
 check "desktop-search.exe --self-test" wine "$TREE/desktop-search.exe" --self-test
-rm -rf "$HOME_DIR"
+cd / && rm -rf "$HOME_DIR"

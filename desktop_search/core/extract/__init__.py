@@ -10,6 +10,7 @@ from desktop_search.core.extract.kinds import BY_NAME, TEXT_KINDS
 from desktop_search.core.extract.sniff import binary_reason, detect_kind
 from desktop_search.core.extract.titles import clean_title, markdown_title
 from desktop_search.records import NoText
+from desktop_search.settings import Settings
 
 __all__ = [
     "Extract",
@@ -61,8 +62,8 @@ class ExtractionFailed(Exception):
 class ExtractLimits:
     """Caps that keep one huge or hostile file from stalling a run."""
 
-    max_text_bytes: int = 8 * MB  # text files: only this much is read and indexed
-    max_pages: int = 2000  # PDFs: pages beyond this are left out
+    max_text_bytes: int = Settings.max_text_mb * MB  # text files: only this much is read and indexed
+    max_pages: int = Settings.max_pages  # PDFs: pages beyond this are left out
     max_unzipped_bytes: int = 256 * MB  # Office/ODF/EPUB: total decompressed size (zip bombs)
     ocr: bool = False  # read pictures and PDF pages without a text layer with OCR (the library's setting)
 

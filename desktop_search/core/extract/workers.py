@@ -29,6 +29,7 @@ from desktop_search.core.extract import (
 )
 from desktop_search.core.extract.opening import NotRegularFile, open_regular
 from desktop_search.records import NoText
+from desktop_search.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,9 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class PoolLimits:
-    workers: int = 0  # 0: default_workers()
-    timeout_s: float = 60.0
-    memory_mb: int = 1024
+    workers: int = Settings.extract_workers  # 0: default_workers()
+    timeout_s: float = Settings.extract_timeout_s
+    memory_mb: int = Settings.extract_memory_mb
     jobs_per_worker: int = 200  # recycle workers now and then, so a leak in a parser cannot grow forever
     extract: ExtractLimits = field(default_factory=ExtractLimits)
 
