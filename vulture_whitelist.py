@@ -23,6 +23,7 @@ _._attn_implementation
 # Built-in backends register themselves when their module is imported (embed/backends.py).
 TRANSFORMERS
 CDE
+OPENAI
 # Fields of plain records and requests, set for every instance, kept for readers and backends to come.
 file_id  # records.FileHitInfo
 cache_dir  # embed.registry.LoadRequest: a backend's own cache for what it derives from the weights
