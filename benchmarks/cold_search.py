@@ -33,7 +33,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--importtime", action="store_true")
     args = parser.parse_args()
-    command = [sys.executable, "-m", "desktop_search", "--home", str(args.home), "search", args.query, "--mode", args.mode]
+    command = [sys.executable, "-m", "desktop_search", "--home", str(args.home), "search", args.query]
+    command += ["--mode", args.mode]
     walls, cpus = [], []
     for _ in range(args.runs):
         c0, t0 = _child_cpu(), time.perf_counter()
