@@ -127,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-tokens", type=int, help="override the model's chunk length (re-chunks)")
     p.add_argument("--overlap", type=int, help="override the model's chunk overlap (re-chunks)")
     p.add_argument("--device", default="auto")
+    p.add_argument("--backend", default="auto", help="embedding backend (embed/registry.py); default: the app's")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -150,7 +151,7 @@ def evaluate_dataset(args: argparse.Namespace, root: Path, embedder: Embedder | 
     """Index the collection under `root` (reusing what is there) and score every mode; `embedder` for tests."""
     collection = load_collection(args.dataset, args.split, args.limit_docs)
     paths = write_corpus(collection, root / "docs")
-    services = build_services(Settings(home=root / "index", device=args.device), embedder)
+    services = build_services(Settings(home=root / "index", device=args.device, backend=args.backend), embedder)
     try:
         services.libraries.add_folders([str(root / "docs")], LIBRARY, args.model)
         library = services.libraries.get(LIBRARY)
@@ -167,6 +168,7 @@ def evaluate_dataset(args: argparse.Namespace, root: Path, embedder: Embedder | 
         "documents": len(collection.corpus),
         "queries": len(collection.queries),
         "model": library.model_id,
+        "backend": model.backend,
         "chunker": model.chunker_key,
         "options": {k: v for k, v in asdict(search_options(args, "hybrid")).items() if k != "mode"},
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
@@ -177,7 +179,7 @@ def evaluate_dataset(args: argparse.Namespace, root: Path, embedder: Embedder | 
 
 def print_table(report: dict[str, object]) -> None:
     print(f"{report['dataset']} ({report['split']}): {report['documents']} documents, {report['queries']} queries")
-    print(f"model {report['model']}  chunker {report['chunker']}  options {report['options']}")
+    print(f"model {report['model']} on {report['backend']}  chunker {report['chunker']}  options {report['options']}")
     print(f"index: {report['index']}")
     print(f"{'mode':<8} {'nDCG@10':>8} {'R@100':>7} {'MRR@10':>7} {'median ms':>10} {'p95 ms':>7}")
     for mode, m in report["modes"].items():  # type: ignore[attr-defined]

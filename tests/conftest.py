@@ -11,6 +11,7 @@ import pytest
 
 from desktop_search.embed.base import Embedder
 from desktop_search.embed.fake import HashEmbedder
+from desktop_search.embed.loader import BACKEND_ENV
 from desktop_search.services import Services, build_services
 from desktop_search.settings import HOME_ENV, Settings
 
@@ -115,6 +116,8 @@ def _temp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv(HOME_ENV, str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # One embedding path whatever the CPU: "auto" would pick int8 on CPUs with VNNI (tests/embed covers it).
+    monkeypatch.setenv(BACKEND_ENV, "openvino")
     return home
 
 
@@ -149,14 +152,13 @@ def services(settings: Settings, fake_embedder: HashEmbedder) -> Iterator[Servic
 
 
 @pytest.fixture(scope="session")
-def minilm() -> Embedder:
-    """The real offline default model, loaded once per test session, in float32 whatever the CPU's flags."""
+def minilm(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The real offline default model as a CPU runs it (OpenVINO, float32 whatever the CPU's flags), loaded once per
+    test session."""
     from desktop_search.embed.catalog import DEFAULT_MODEL
     from desktop_search.embed.loader import load_embedder
-    from tests.embed.precision import NO_BF16_FLAGS, simulated_cpu
 
-    with simulated_cpu(NO_BF16_FLAGS):
-        return load_embedder(DEFAULT_MODEL, Path("/nonexistent"), device="cpu")
+    return load_embedder(DEFAULT_MODEL, tmp_path_factory.mktemp("models"), device="cpu", backend="openvino")
 
 
 @pytest.fixture(scope="session")

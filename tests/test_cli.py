@@ -189,16 +189,16 @@ def test_names_that_are_not_utf8_are_listed_as_failed(
 
 
 def _index_in_a_new_process(home: Path) -> tuple[str, bool]:
-    """`index` run as its own process: what it prints, and whether it loaded torch (the model)."""
+    """`index` run as its own process: what it prints, and whether it loaded a model runtime (torch or OpenVINO)."""
     script = (
         "import sys\nfrom desktop_search.cli import main\n"
         f"code = main(['--home', {str(home)!r}, 'index'])\n"
-        "print('torch loaded' if 'torch' in sys.modules else 'no torch', code)\n"
+        "print('model loaded' if {'torch', 'openvino'} & set(sys.modules) else 'no model', code)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
     *lines, verdict = done.stdout.strip().splitlines()
     assert verdict.endswith(" 0"), done.stdout + done.stderr
-    return "\n".join(lines), verdict.startswith("torch loaded")
+    return "\n".join(lines), verdict.startswith("model loaded")
 
 
 def test_index_with_nothing_to_embed_does_not_load_the_model(

@@ -39,6 +39,23 @@ def cpu_has_bf16() -> bool:
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
+def cpu_has_int8_dot() -> bool:
+    """True when the CPU has int8 dot-product instructions (VNNI, AMX, Arm's dot product).
+
+    Without them int8 matrix products run on AVX2's 16-bit multiply-adds and were no faster than float32 here
+    (docs/performance.md), so int8 is worth its small loss of accuracy only with them. Read from /proc/cpuinfo
+    on Linux, from NumPy's CPU feature table elsewhere (which does not list AVX-VNNI: such CPUs get float32).
+    """
+    flags = cpu_flags()
+    if flags:
+        return any(f in flags.split() for f in ("avx512_vnni", "avx_vnni", "amx_int8", "asimddp"))
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    return bool(features.get("AVX512VNNI") or features.get("ASIMDDP"))
+
+
 def cpu_threads(threads: int = 0) -> int:
     return threads or max(1, os.cpu_count() or 1)
 

@@ -49,10 +49,15 @@ class Backend:
     devices: frozenset[str] = frozenset({"cpu", "cuda", "mps"})
     preferred_on: frozenset[str] = frozenset()  # devices where it is chosen over the catalog's named backend
     installed: Callable[[], bool] = _always  # its runtime is on this machine (checked without importing it)
+    worthwhile: Callable[[], bool] = _always  # whether `preferred_on` holds on this machine (e.g. CPU features)
     summary: str = ""  # one line for `models` and the docs
 
     def serves(self, spec: ModelSpec, device: str) -> bool:
         return spec.architecture in self.architectures and device in self.devices
+
+    def preferred(self, spec: ModelSpec, device: str) -> bool:
+        """Chosen over the catalog's named backend for this model on this device, on this machine."""
+        return device in self.preferred_on and self.serves(spec, device) and self.installed() and self.worthwhile()
 
 
 class BackendNotAvailable(ModelNotAvailable):
@@ -85,7 +90,7 @@ def backend_named(name: str) -> Backend:
 
 def choose_backend(spec: ModelSpec, device: str, requested: str = AUTO) -> Backend:
     """The backend that runs `spec` on `device`: `requested` when it names one, else a backend registered as
-    preferred there whose runtime is installed, else the one the catalog entry names."""
+    preferred there (installed, and worthwhile on this machine), else the one the catalog entry names."""
     if requested != AUTO:
         backend = backend_named(requested)
         if not backend.serves(spec, device):
@@ -94,7 +99,7 @@ def choose_backend(spec: ModelSpec, device: str, requested: str = AUTO) -> Backe
             raise BackendNotAvailable(f"The {backend.name} backend is not installed on this machine.")
         return backend
     for backend in backends():
-        if device in backend.preferred_on and backend.serves(spec, device) and backend.installed():
+        if backend.preferred(spec, device):
             return backend
     named = backend_named(spec.backend)
     if not named.serves(spec, device):
