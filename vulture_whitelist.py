@@ -24,6 +24,8 @@ _._attn_implementation
 TRANSFORMERS
 CDE
 OPENAI
+OPENVINO
+OPENVINO_INT8
 # Fields of plain records and requests, set for every instance, kept for readers and backends to come.
 file_id  # records.FileHitInfo
 cache_dir  # embed.registry.LoadRequest: a backend's own cache for what it derives from the weights
