@@ -15,8 +15,9 @@ from typing import TextIO
 
 from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_watch
 from desktop_search.cli_stop import StopOnSignal
+from desktop_search.core.filters import FilterValueError, search_filter
 from desktop_search.core.libraries import DEFAULT_LIBRARY
-from desktop_search.core.search import MODES, SearchOptions
+from desktop_search.core.search import MODES, SORTS, SearchOptions
 from desktop_search.core.snippets import Snippet, mark
 from desktop_search.errors import UserError
 from desktop_search.records import Hit, LibraryStatus, Progress
@@ -81,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--library", help="only this library (default: all)")
     search.add_argument("--limit", type=_positive, default=10, help="at most this many results (default 10)")
     search.add_argument("--mode", choices=MODES, default="hybrid")
+    search.add_argument("--folder", action="append", default=[], help="only files below this folder (repeatable)")
+    search.add_argument("--type", action="append", default=[], help="only this file type: pdf, document, docx... ")
+    search.add_argument("--since", metavar="DATE", help="modified on or after: 2024-03-01, 2024-03, 30d, today")
+    search.add_argument("--until", metavar="DATE", help="modified on or before: 2024-06-30, 2024, 1y")
+    search.add_argument("--sort", choices=SORTS, default="relevance", help="order of the results")
     search.add_argument("--json", action="store_true", help="print a JSON list")
 
     status = sub.add_parser("status", help="libraries, folders, counts and failed files")
@@ -184,7 +190,16 @@ def _hit_json(hit: Hit) -> dict[str, object]:
 
 def cmd_search(services: Services, args: argparse.Namespace) -> int:
     libraries = services.libraries.select(args.library)
-    hits = services.searcher().search(args.query, libraries, SearchOptions(mode=args.mode, limit=args.limit))
+    try:
+        folders = [str(Path(f).expanduser().resolve()) for f in args.folder]
+        flt = search_filter(folders=folders, types=args.type, since=args.since, until=args.until)
+    except FilterValueError as exc:
+        raise UserError(str(exc)) from exc
+    options = SearchOptions(mode=args.mode, limit=args.limit, filter=flt, sort=args.sort)
+    results = services.searcher().run(args.query, libraries, options)
+    hits = results.hits
+    for note in results.query.notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
         return 0

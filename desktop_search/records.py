@@ -155,6 +155,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class SearchFilter:
+    """Which files a search may return. Every part that is set must hold; a part with several values holds
+    when one of them does. The search applies it inside (SQL for words, the candidate set for vectors)."""
+
+    libraries: tuple[str, ...] = ()  # library names
+    folders: tuple[str, ...] = ()  # an absolute folder (files below it) or a folder's name (anywhere in the path)
+    kinds: tuple[str, ...] = ()  # stored kinds ("pdf", "docx", "markdown"); with extensions: one of either
+    extensions: tuple[str, ...] = ()  # ".docx"
+    modified_after: float | None = None  # seconds since the epoch, inclusive
+    modified_before: float | None = None  # exclusive
+    min_size: int | None = None  # bytes, inclusive
+    max_size: int | None = None
+    titles: tuple[str, ...] = ()  # each must be in the document's title or its file name (case ignored)
+
+    @property
+    def narrows_files(self) -> bool:
+        """Whether anything beyond the choice of libraries is asked for."""
+        return self != SearchFilter(libraries=self.libraries)
+
+
+@dataclass(frozen=True)
 class LibraryStatus:
     name: str
     model_id: str

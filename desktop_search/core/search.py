@@ -1,9 +1,10 @@
-"""Hybrid search: keyword (FTS5 bm25) and dense (vec0) candidates, fused, one hit per file."""
+"""Hybrid search: keyword (FTS5 bm25) and dense (vec0) candidates within the query's scope, fused, one hit
+per file, sorted as asked."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,14 +12,16 @@ from desktop_search.core.fusion import Candidate, Scored, fuse_convex, fuse_rrf
 from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
 from desktop_search.core.relevance import close_contents
 from desktop_search.core.snippets import make_snippet
-from desktop_search.records import ChunkInfo, Hit, LibraryRecord
+from desktop_search.records import ChunkInfo, Hit, LibraryRecord, SearchFilter
 from desktop_search.storage import Store
+from desktop_search.storage.scope import Scope
 
 if TYPE_CHECKING:  # the model side (numpy, contexts) loads only when a query needs a vector
     from desktop_search.embed.base import Embedder
 
 MODES = ("hybrid", "keyword", "dense")
 FUSIONS = ("rrf", "convex")
+SORTS = ("relevance", "date", "name")
 NAME_BONUS = 1.0  # above any fused score: a query that names a file puts that file first
 NAME_CANDIDATES = 200
 
@@ -34,6 +37,14 @@ class SearchOptions:
     rrf_k: int = 60
     dense_weight: float = 0.5  # convex: the dense share of 1; rrf: the dense list's weight (keyword's is 1)
     floor: bool = True  # leave out meaning-only candidates below the model's relevance floor
+    filter: SearchFilter = field(default_factory=SearchFilter)  # from the GUI's filter bar or the CLI's flags
+    sort: str = "relevance"  # "date": newest first, "name": by file name; both among the relevant files
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: ParsedQuery  # the one parse of the text, for highlighting the preview
+    hits: list[Hit]
 
 
 def fuse(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], options: SearchOptions) -> list[Candidate]:
@@ -51,6 +62,23 @@ def name_matches(query: ParsedQuery, path: str) -> bool:
     return bool(words) and any(name[i : i + len(words)] == words for i in range(len(name) - len(words) + 1))
 
 
+def sort_hits(hits: list[Hit], sort: str) -> list[Hit]:
+    """Relevance (files equally relevant, such as a search of filters only: newest first), date or name."""
+    if sort == "date":
+        return sorted(hits, key=lambda h: (-h.mtime_ns, -h.score, h.path))
+    if sort == "name":
+        return sorted(hits, key=lambda h: (fold(Path(h.path).name), h.path))
+    return sorted(hits, key=lambda h: (-h.score, -h.mtime_ns, h.path))
+
+
+def check_options(options: SearchOptions) -> None:
+    for name, value, allowed in (("mode", options.mode, MODES), ("fusion", options.fusion, FUSIONS)):
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {allowed}")
+    if options.sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}")
+
+
 class Searcher:
     """Runs queries on its own read connection; the model is asked for only in dense and hybrid modes."""
 
@@ -59,42 +87,74 @@ class Searcher:
         self.embedder_for = embedder_for
 
     def search(self, text: str, libraries: Sequence[LibraryRecord], options: SearchOptions | None = None) -> list[Hit]:
+        return self.run(text, libraries, options).hits
+
+    def run(
+        self, text: str | ParsedQuery, libraries: Sequence[LibraryRecord], options: SearchOptions | None = None
+    ) -> SearchResults:
+        """Search the libraries (those the options' filter names, when it names any)."""
         options = options or SearchOptions()
-        if options.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
-        if options.fusion not in FUSIONS:
-            raise ValueError(f"fusion must be one of {FUSIONS}")
-        query = parse_query(text)
+        check_options(options)
+        query = parse_query(text) if isinstance(text, str) else text
+        chosen = [lib for lib in libraries if not options.filter.libraries or lib.name in options.filter.libraries]
         hits: list[Hit] = []
-        for library in libraries:
+        for library in chosen:
             hits += self._search_library(query, library, options)
-        hits.sort(key=lambda h: -h.score)
-        return hits[: options.limit]
+        return SearchResults(query, sort_hits(hits, options.sort)[: options.limit])
 
     def _search_library(self, query: ParsedQuery, library: LibraryRecord, options: SearchOptions) -> list[Hit]:
+        scope = Scope((options.filter, query.filter), query.left_out, query.required_fts, query.excluded_fts)
+        contents = self.store.scope_contents(library.id, scope) if scope.restricts else None
+        if contents == [] or not (query.terms or contents):
+            return []
+        # Sorting by date or name orders the relevant files, so it looks at more than the first `limit`.
+        wanted = options.limit if options.sort == "relevance" else max(options.limit, options.depth)
+        if not query.terms:  # filters only: the newest files they let through
+            found = self.store.newest_contents(library.id, scope, wanted)
+            candidates = [Candidate(content_id, 0.0, best_chunk=chunk) for content_id, chunk in found]
+            infos = self.store.chunk_infos([chunk for _, chunk in found])
+        else:
+            candidates, infos = self._ranked(query, library, options, contents)
+        return self._hits(query, library, candidates[:wanted], infos, scope)
+
+    def _ranked(
+        self, query: ParsedQuery, library: LibraryRecord, options: SearchOptions, contents: list[int] | None
+    ) -> tuple[list[Candidate], dict[int, ChunkInfo]]:
         keyword: Scored = []
         dense: Scored = []
         if options.mode != "dense" and query.fts:
-            found = self.store.keyword_chunks(library.id, query.fts_phrases, options.depth)
+            found = self.store.keyword_chunks(library.id, query.fts_phrases, options.depth, contents)
             keyword = [(c, -bm25) for c, bm25 in found]
         space = self.store.active_space(library.id)
+        searched = 0
         floor = None
         if options.mode != "keyword" and space is not None and query.semantic:
             from desktop_search.core.context import space_embedder
 
             embedder = space_embedder(self.store, self.embedder_for, space)  # under its context, for a CDE model
             vector = embedder.embed_query(query.semantic)
-            dense = [(c, 1.0 - d) for c, d in self.store.nearest_chunks(space, vector, options.depth)]
+            among = self.store.chunks_of(contents) if contents is not None else None
+            dense = [(c, 1.0 - d) for c, d in self.store.nearest_chunks(space, vector, options.depth, among)]
+            searched = len(among) if among is not None else self.store.searched_vectors(space)
             floor = embedder.relevance if options.floor else None
-        named = self._named_contents(query, library)
+        named = self._named_contents(query, library, contents)
         infos = self.store.chunk_infos(list(dict.fromkeys([*(c for c, _ in [*keyword, *dense]), *named.values()])))
         fused = fuse(keyword, dense, infos, options)
-        if dense and space is not None and floor is not None:
-            words_found = bool(keyword) if options.mode != "dense" else self._has_words(query, library)
-            close = close_contents(dense, infos, floor, self.store.searched_vectors(space), words_found)
-            fused = self._floored(fused, close, query, library, options.depth)
-        candidates = _boost_names(fused, named)[: options.limit]
-        files = self.store.files_for_contents([c.content_id for c in candidates])
+        if dense and floor is not None:
+            words_found = bool(keyword) if options.mode != "dense" else self._has_words(query, library, contents)
+            close = close_contents(dense, infos, floor, searched, words_found)
+            fused = self._floored(fused, close, query, library, options.depth, contents)
+        return _boost_names(fused, named), infos
+
+    def _hits(
+        self,
+        query: ParsedQuery,
+        library: LibraryRecord,
+        candidates: list[Candidate],
+        infos: dict[int, ChunkInfo],
+        scope: Scope,
+    ) -> list[Hit]:
+        files = self.store.files_for_contents([c.content_id for c in candidates], scope if scope.restricts else None)
         hits = []
         for c in candidates:
             info = infos[c.best_chunk]
@@ -121,28 +181,39 @@ class Searcher:
         return hits
 
     def _floored(
-        self, fused: list[Candidate], close: set[int], query: ParsedQuery, library: LibraryRecord, depth: int
+        self,
+        fused: list[Candidate],
+        close: set[int],
+        query: ParsedQuery,
+        library: LibraryRecord,
+        depth: int,
+        contents: list[int] | None,
     ) -> list[Candidate]:
         """The candidates found by a word or close in meaning. When meaning vouches for nothing, a word
         match must hold every word of the query: "best pizza in naples" is not answered by any text
         that says "best"."""
         if not close and len(query.fts_phrases) > 1:
-            every = self.store.keyword_chunks(library.id, " AND ".join(query.fts_phrases), depth)
+            every = self.store.keyword_chunks(library.id, " AND ".join(query.fts_phrases), depth, contents)
             found = {i.content_id for i in self.store.chunk_infos([c for c, _ in every]).values()}
             return [c for c in fused if c.keyword_rank is not None and c.content_id in found]
         return [c for c in fused if c.keyword_rank is not None or c.content_id in close]
 
-    def _has_words(self, query: ParsedQuery, library: LibraryRecord) -> bool:
+    def _has_words(self, query: ParsedQuery, library: LibraryRecord, contents: list[int] | None) -> bool:
         """Whether any of the query's words is in the library (dense mode asks nothing else of the keyword index)."""
-        return bool(query.fts and self.store.keyword_chunks(library.id, query.fts_phrases, 1))
+        return bool(query.fts and self.store.keyword_chunks(library.id, query.fts_phrases, 1, contents))
 
-    def _named_contents(self, query: ParsedQuery, library: LibraryRecord) -> dict[int, int]:
-        """Contents of files the query names, with their first chunk (for the snippet)."""
+    def _named_contents(self, query: ParsedQuery, library: LibraryRecord, contents: list[int] | None) -> dict[int, int]:
+        """Contents of files the query names, with their first chunk (for the snippet), within the scope."""
         words = [fold(w) for phrase in query.phrases for w in phrase]
         if not words:
             return {}
         found = self.store.contents_by_name(library.id, max(words, key=len), NAME_CANDIDATES)
-        return {content_id: chunk for content_id, path, chunk in found if name_matches(query, path)}
+        allowed = set(contents) if contents is not None else None
+        return {
+            content_id: chunk
+            for content_id, path, chunk in found
+            if name_matches(query, path) and (allowed is None or content_id in allowed)
+        }
 
 
 def _boost_names(candidates: list[Candidate], named: dict[int, int]) -> list[Candidate]:

@@ -25,9 +25,12 @@ def or_expression(phrases: Sequence[str]) -> str:
     return " OR ".join(phrases)
 
 
-def search(conn: apsw.Connection, library_id: int | None, match: str | Sequence[str], limit: int) -> Scores:
+def search(
+    conn: apsw.Connection, library_id: int | None, match: str | Sequence[str], limit: int, contents: str | None = None
+) -> Scores:
     """Chunks matching an FTS5 expression (or any of a list of phrase expressions), best first, as
-    (chunk id, bm25 score; lower is better). `library_id` None: the index holds one library only."""
+    (chunk id, bm25 score; lower is better). `library_id` None: the index holds one library only.
+    `contents`: only chunks of these contents (a JSON list of ids, storage.scope.id_list)."""
     phrases = [match] if isinstance(match, str) else list(match)
     full = or_expression(phrases)
     if len(phrases) > 1:
@@ -35,10 +38,10 @@ def search(conn: apsw.Connection, library_id: int | None, match: str | Sequence[
         rare = [p for p in phrases if rows[p] <= COMMON_ROWS]
         common = [p for p in phrases if rows[p] > COMMON_ROWS]
         if rare and common:
-            found = _ranked(conn, library_id, full, limit, required=or_expression(rare))
+            found = _ranked(conn, library_id, full, limit, or_expression(rare), contents)
             if len(found) == limit and -found[-1][1] >= _most_from(conn, [rows[p] for p in common]):
                 return found
-    return _ranked(conn, library_id, full, limit)
+    return _ranked(conn, library_id, full, limit, "", contents)
 
 
 def _rows(conn: apsw.Connection, phrase: str) -> int:
@@ -56,11 +59,23 @@ def _most_from(conn: apsw.Connection, hits: Sequence[int]) -> float:
     return sum(max(math.log((n_rows - n + 0.5) / (n + 0.5)), 1e-6) * (K1 + 1.0) for n in hits)
 
 
-def _ranked(conn: apsw.Connection, library_id: int | None, match: str, limit: int, required: str = "") -> Scores:
+def _ranked(
+    conn: apsw.Connection,
+    library_id: int | None,
+    match: str,
+    limit: int,
+    required: str = "",
+    contents: str | None = None,
+) -> Scores:
     # `+f.rowid` keeps the rare-row test out of FTS5's plan: a filter on the rows the match yields, applied
     # before bm25 is computed for them.
     only = "AND +f.rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?)" if required else ""
     extra: tuple[object, ...] = (required,) if required else ()
+    if contents is not None:  # a filtered search: the contents already belong to one library
+        sql = f"""SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f JOIN chunks ch ON ch.id = f.rowid
+                  WHERE chunks_fts MATCH ? AND ch.content_id IN (SELECT value FROM json_each(?)) {only}
+                  ORDER BY score LIMIT ?"""
+        return [(int(r[0]), float(r[1])) for r in conn.execute(sql, (match, contents, *extra, limit))]
     if library_id is None:
         # FTS5 ranks and cuts at `limit` itself, without joining every match to its library.
         order = "bm25(chunks_fts)" if required else "rank"

@@ -133,14 +133,20 @@ class SpaceStore:
                     stored += 1
         return stored
 
-    def nearest_chunks(self, space: SpaceRecord, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k chunks closest to `query` in a space, as (chunk id, cosine distance to the stored vector)."""
+    def nearest_chunks(
+        self, space: SpaceRecord, query: np.ndarray, k: int, among: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k chunks closest to `query` in a space, as (chunk id, cosine distance to the stored vector);
+        with `among`, only those chunks are candidates."""
+        import numpy as np
+
         index = self._vector_index(space)
         index.refresh(self.conn)
-        return index.search(query, k, lambda ids: self._residuals(space.id, ids))
+        allowed = None if among is None else np.asarray(among, dtype=np.int64)
+        return index.search(query, k, lambda ids: self._residuals(space.id, ids), allowed)
 
     def searched_vectors(self, space: SpaceRecord) -> int:
-        """How many vectors the last `nearest_chunks` of this space compared the query with."""
+        """How many vectors the space's in-memory index held at its last search."""
         return self._vector_index(space).size
 
     def _vector_index(self, space: SpaceRecord) -> VectorIndex:

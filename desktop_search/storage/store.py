@@ -25,6 +25,7 @@ from desktop_search.records import (
 from desktop_search.storage import keyword
 from desktop_search.storage.contexts import ContextStore
 from desktop_search.storage.db import Row, one, rows, storage_error, value
+from desktop_search.storage.scope import Scope, file_scope_conditions, id_list, scope_conditions
 from desktop_search.storage.spaces import SpaceStore
 
 _LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at, follow_links"
@@ -325,11 +326,50 @@ class Store(SpaceStore, ContextStore):
 
     # -- search support ---------------------------------------------------------------------
 
-    def keyword_chunks(self, library_id: int, match: str | Sequence[str], limit: int) -> list[tuple[int, float]]:
+    def keyword_chunks(
+        self, library_id: int, match: str | Sequence[str], limit: int, contents: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
         """Chunks matching an FTS5 expression, or any of a list of phrase expressions, best first, as
-        (chunk id, bm25 score; lower is better)."""
+        (chunk id, bm25 score; lower is better); with `contents`, only chunks of those (a scoped search)."""
+        if contents is not None:
+            return keyword.search(self.conn, library_id, match, limit, id_list(contents))
         only_library = [r[0] for r in self.conn.execute("SELECT id FROM libraries LIMIT 2")] == [library_id]
         return keyword.search(self.conn, None if only_library else library_id, match, limit)
+
+    def scope_contents(self, library_id: int, scope: Scope) -> list[int]:
+        """The library's contents that a scoped search may return."""
+        where, params = scope_conditions(scope)
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                f"""SELECT DISTINCT f.content_id FROM files f
+                    WHERE f.library_id = ? AND f.content_id IS NOT NULL AND {where}""",
+                (library_id, *params),
+            )
+        ]
+
+    def chunks_of(self, content_ids: Sequence[int]) -> list[int]:
+        """Every chunk of these contents, in id order."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM chunks WHERE content_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (id_list(content_ids),),
+            )
+        ]
+
+    def newest_contents(self, library_id: int, scope: Scope, limit: int) -> list[tuple[int, int]]:
+        """(content id, first chunk id) of the newest files in scope: a search of filters and no words."""
+        where, params = scope_conditions(scope)
+        return [
+            (int(r[0]), int(r[1]))
+            for r in self.conn.execute(
+                f"""SELECT f.content_id, (SELECT id FROM chunks WHERE content_id = f.content_id ORDER BY seq LIMIT 1)
+                    AS first FROM files f WHERE f.library_id = ? AND f.content_id IS NOT NULL AND {where}
+                    AND first IS NOT NULL GROUP BY f.content_id ORDER BY max(f.mtime_ns) DESC LIMIT ?""",
+                (library_id, *params, limit),
+            )
+        ]
 
     def chunk_infos(self, chunk_ids: Sequence[int]) -> dict[int, ChunkInfo]:
         if not chunk_ids:
@@ -361,15 +401,21 @@ class Store(SpaceStore, ContextStore):
             )
         ]
 
-    def files_for_contents(self, content_ids: Sequence[int]) -> dict[int, list[FileHitInfo]]:
+    def files_for_contents(
+        self, content_ids: Sequence[int], scope: Scope | None = None
+    ) -> dict[int, list[FileHitInfo]]:
+        """The files holding each content; with `scope`, only the files its filters let through (a copy of a
+        file elsewhere may not be)."""
         if not content_ids:
             return {}
         marks = ",".join("?" * len(content_ids))
+        where, params = file_scope_conditions(scope) if scope is not None else ("1", [])
         out: dict[int, list[FileHitInfo]] = {}
         for r in self.conn.execute(
             f"""SELECT f.id, f.content_id, f.path, f.kind, f.mtime_ns, f.size, c.title
-                FROM files f JOIN contents c ON c.id = f.content_id WHERE f.content_id IN ({marks}) ORDER BY f.path""",
-            tuple(content_ids),
+                FROM files f JOIN contents c ON c.id = f.content_id
+                WHERE f.content_id IN ({marks}) AND {where} ORDER BY f.path""",
+            (*content_ids, *params),
         ):
             out.setdefault(int(r[1]), []).append(FileHitInfo(*r))
         return out

@@ -41,9 +41,9 @@ def plans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     ranked = keyword._ranked
 
-    def spy(conn, library_id, match, limit, required=""):  # type: ignore[no-untyped-def]
+    def spy(conn, library_id, match, limit, required="", contents=None):  # type: ignore[no-untyped-def]
         seen.append(required)
-        return ranked(conn, library_id, match, limit, required)
+        return ranked(conn, library_id, match, limit, required, contents)
 
     monkeypatch.setattr(keyword, "_ranked", spy)
     return seen
