@@ -61,10 +61,7 @@ class OpenVINOBiEncoder(Embedder):
 
     def __init__(self, spec: ModelSpec, folder: Path, cache_dir: Path, int8: bool, threads: int = 0) -> None:
         super().__init__()
-        self.model_id, self.revision, self.dim = spec.id, spec.revision, spec.dim
-        self.max_tokens = spec.max_tokens
-        self.chunk_tokens, self.chunk_overlap = spec.chunk_tokens, spec.chunk_overlap
-        self.query_prefix, self.document_prefix = spec.query_prefix, spec.document_prefix
+        self._take_spec(spec)  # with the model's relevance floor
         self.token_budget = TOKEN_BUDGET
         self.precision = "int8" if int8 else "f32"
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)
