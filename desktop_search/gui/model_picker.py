@@ -31,6 +31,16 @@ def model_label(spec: ModelSpec, models_dir: Path) -> str:
     return f"{spec.id}  ({kind}{spec.size_mb:,} MB, {where}{default}) — {spec.languages}"
 
 
+def speed_note(spec: ModelSpec) -> str:
+    """How much slower than the offline default a model indexes on a processor (measured: embed/catalog.py)."""
+    default = CATALOG[DEFAULT_MODEL].cpu_speed
+    if spec.id == DEFAULT_MODEL or spec.cpu_speed is None or default is None:
+        return ""
+    times = default.tokens_per_s / spec.cpu_speed.tokens_per_s
+    context = " plus a few minutes per library for its context" if spec.cpu_speed.context_s else ""
+    return f"On a processor it indexes about {times:.0f}× slower than {DEFAULT_MODEL}{context}; a GPU helps."
+
+
 class ModelPicker(QWidget):
     """A model list with a download button, progress and cancel for models not on this machine."""
 
@@ -95,10 +105,10 @@ class ModelPicker(QWidget):
         self.download_button.setText("Cancel" if downloading else "Download")
         self.download_button.setEnabled(True)
         if ready:
-            self.note.setText("Ready: runs on this machine, nothing is sent anywhere.")
+            note = "Ready: runs on this machine, nothing is sent anywhere."
         else:
-            size = CATALOG[self.model_id()].size_mb
-            self.note.setText(f"Downloads {size:,} MB once from Hugging Face, then works offline.")
+            note = f"Downloads {CATALOG[self.model_id()].size_mb:,} MB once from Hugging Face, then works offline."
+        self.note.setText(" ".join(t for t in (note, speed_note(CATALOG[self.model_id()])) if t))
         self.readyChanged.emit(ready)
 
     def _remote_chosen(self, spec: ModelSpec) -> None:

@@ -163,6 +163,7 @@ class Session(QObject):
                 self.settings.models_dir,
                 parent,
                 ocr_on=lambda name: self._settings_on_disk().ocr_on(name),
+                device=self.settings.device,
             )
             self.library_manager.picker.userError.connect(self._show_error)
             self.library_manager.picker.crashed.connect(self.crash.report)

@@ -14,6 +14,7 @@ from desktop_search.gui.crash import LOG_NAME, setup_log_file
 from desktop_search.gui.model_picker import ModelPicker
 from desktop_search.settings import Settings
 from tests.conftest import index_all
+from tests.gui.modal import when_shown
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -36,7 +37,12 @@ def test_library_manager_adds_excludes_and_removes_folders(qtbot, make_gui, serv
     assert [manager.folders.item(i).text() for i in range(manager.folders.count())] == [str(docs / "work")]
     assert "2 files indexed" in manager.status.text()
 
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(docs / "notes"))
+    def choose_notes(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog)
+        dialog.selectFile(str(docs / "notes"))
+        dialog.accept()
+
+    when_shown(QFileDialog, choose_notes, [])
     add = _button(manager, "Add folder…")
     qtbot.mouseClick(add, LEFT)
     qtbot.waitUntil(lambda: manager.folders.count() == 2 and _status(window).files == 3, timeout=10000)

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import apsw
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_search.gui.startup import DataFolderProblem, open_or_ask
+from tests.gui.modal import when_shown
 from tests.test_cli_clean_exits import _read_only as read_only
 
 # Each test shows a data folder that cannot be used, which the app logs as a warning.
 pytestmark = pytest.mark.allow_log(r"^cannot use the data folder", logger="desktop_search.gui.startup")
-
-
-def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], seen: list[QWidget]) -> None:
-    """Once a modal dialog of this kind is on screen, record it and act on it (as the user would)."""
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
-            seen.append(widget)
-            act(widget)
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def problem_text(problem: QWidget) -> str:
