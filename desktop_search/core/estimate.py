@@ -29,7 +29,7 @@ class LibrarySize:
 
 def _share(path: str) -> float:
     kind = kind_of_path(path)
-    if kind is None:
+    if kind is None or kind.family == "image":  # pictures are read only with OCR, which a library opts into
         return 0.0
     if kind.name == "pdf":
         return TEXT_SHARE["pdf"]

@@ -36,6 +36,8 @@ def time_text(spec: ModelSpec, size: LibrarySize, device: str, what: str = "thes
     if spec.id != default.id and fast is not None:
         text += f"; with {default.id}, {say_duration(fast)}"
     text += "."
+    if spec.cpu_speed is not None and not spec.cpu_speed.measured:
+        text += f" ({spec.id}'s speed is reckoned from its size, not measured.)"
     if may_use_gpu(device):
         text += " If the graphics processor can run it, it is much faster."
     return text

@@ -9,6 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLineEdit, QMessageBox, QPushButton, QWidget
 
+from desktop_search.core.estimate import measure_folders
+from desktop_search.embed.catalog import CATALOG
+from desktop_search.gui.add_folders import time_text
 from tests.conftest import index_all
 from tests.gui.modal import when_shown
 
@@ -114,3 +117,9 @@ def test_the_library_manager_says_how_long_another_model_takes(qtbot, make_gui, 
     _choose(manager.picker, "cde-small-v2")
     assert manager.estimate.isVisible()
     assert "Indexing 'default' again (8 files) with cde-small-v2 takes " in manager.estimate.text()
+
+
+def test_an_unmeasured_speed_is_said_to_be_reckoned(docs: Path) -> None:
+    size = measure_folders([str(docs)])
+    assert "not measured" in time_text(CATALOG["cadet-embed-base-v1"], size, "cpu")
+    assert "not measured" not in time_text(CATALOG["cde-small-v2"], size, "cpu")
