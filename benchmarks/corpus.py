@@ -79,6 +79,19 @@ def build_corpus(dest: Path, files: int = 400, generated: int = 40, seed: int = 
     return {"copied": len(chosen), "pdf": pdfs, "docx": docx}
 
 
+def library_of_corpus(tmp: Path, files: int, generated: int) -> tuple[Path, Path, dict[str, int]]:
+    """A data folder whose one library holds a fresh corpus: (home, folder, counts)."""
+    from desktop_search.services import build_services
+    from desktop_search.settings import Settings
+
+    home, folder = tmp / "home", tmp / "folder"
+    counts = build_corpus(folder, files, generated)
+    services = build_services(Settings(home=home))
+    services.libraries.add_folders([str(folder)])
+    services.close()
+    return home, folder, counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path)

@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from corpus import QUERIES, build_corpus  # this folder is on sys.path when a script here runs
+from corpus import QUERIES, library_of_corpus  # this folder is on sys.path when a script here runs
 from search_latency import percentiles
 
 from desktop_search.core.search import SearchOptions
@@ -58,11 +58,7 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(1)
     with tempfile.TemporaryDirectory(prefix="ds-siw-") as tmp:
-        home, folder = Path(tmp) / "home", Path(tmp) / "folder"
-        corpus = build_corpus(folder, args.files, args.generated)
-        services = build_services(Settings(home=home))
-        services.libraries.add_folders([str(folder)])
-        services.close()
+        home, folder, corpus = library_of_corpus(Path(tmp), args.files, args.generated)
         load_before = os.getloadavg()[0]
         cli = [sys.executable, "-m", "desktop_search", "--home", str(home), "index"]
         if args.fake_model:  # a hash embedder writes vectors as fast as the pipeline can: the writer at its busiest

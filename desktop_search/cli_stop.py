@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TextIO
 
-GRACE_S = 1.0  # a clean wind-down may take this long; then the process ends anyway
+GRACE_S = 0.5  # a clean wind-down may take this long; then the process ends anyway (~0.5 s more to exit, loaded)
 
 
 class StopOnSignal:

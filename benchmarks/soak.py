@@ -1,0 +1,212 @@
+"""Soak: `index` and `watch` stopped by SIGTERM or SIGINT at random moments and restarted, 1,000 searches
+meanwhile, every core kept busy by other programs, on a real folder; prints JSON (hangs, errors, stop times,
+search latency, and whether the database is intact and its counts consistent).
+
+Usage: python benchmarks/soak.py [--files 300] [--generated 30] [--cycles 12] [--searches 1000]
+
+The folder is benchmarks/corpus.py's: files from /usr/share/doc plus generated PDFs and Word files. Each cycle
+starts the real `desktop-search index` or `watch` (alternately; watch at its default, lowered priority) with
+the offline default model, waits a random 2-20 s, sends SIGTERM (or, one time in three, SIGINT) and times
+the exit; a process still running 30 s later is a hang and is killed. The extraction workers it had must
+have ended with it. A final `index` runs to the end. Searches (hybrid, in this process, on a read connection
+of their own) run throughout. At the end: PRAGMA integrity_check, the FTS5 index's own check, every chunk of
+the active space embedded or queued, every file in the folder accounted for, nothing left to embed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from corpus import QUERIES, library_of_corpus  # this folder is on sys.path when a script here runs
+from search_latency import percentiles
+
+from desktop_search.core.scanner import Exclusions, scan
+from desktop_search.core.search import SearchOptions
+from desktop_search.services import build_services
+from desktop_search.settings import Settings
+from desktop_search.storage import Store, open_reader
+
+HANG_S = 30.0
+EXPECTED = {"index": {0, 130}, "watch": {0}}  # index: interrupted (130) or finished before the signal (0)
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return state not in ("Z", "X") and b"spawn_main" in cmdline  # an extraction worker still running
+
+
+class Searches:
+    """Hybrid searches, one after another with short pauses, in a thread, until `wanted` are done."""
+
+    def __init__(self, home: Path, wanted: int) -> None:
+        self.home, self.wanted = home, wanted
+        self.times: list[float] = []
+        self.errors: list[str] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        rng = random.Random(2)
+        services = build_services(Settings(home=self.home), readonly=True)
+        searcher = services.searcher()
+        while len(self.times) < self.wanted:
+            libraries = services.store.libraries()
+            t = time.perf_counter()
+            try:
+                searcher.search(rng.choice(QUERIES), libraries, SearchOptions(mode="hybrid"))
+            except Exception as exc:
+                self.errors.append(f"{exc.__class__.__name__}: {exc}")
+            self.times.append(time.perf_counter() - t)
+            time.sleep(rng.uniform(0.05, 0.5))
+
+
+def _cycle(home: Path, command: str, signum: int, delay: float) -> dict[str, object]:
+    cli = [sys.executable, "-m", "desktop_search", "--home", str(home), command]
+    proc = subprocess.Popen(cli, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(delay)
+    workers = _children(proc.pid)
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    try:
+        output, _ = proc.communicate(timeout=HANG_S)
+        hung = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+        hung = True
+    stop_s = time.monotonic() - sent
+    left = [pid for pid in workers if _alive(pid)]
+    error = None
+    if "Traceback" in output or proc.returncode not in EXPECTED[command]:
+        error = f"{command} exit {proc.returncode}: {output[-400:]}"
+    elif left:
+        error = f"{command}: workers {left} outlived it"
+    return {"command": command, "signal": signal.Signals(signum).name, "hung": hung, "stop_s": stop_s, "error": error}
+
+
+def _check(home: Path) -> dict[str, object]:
+    store = Store(open_reader(home / "index.sqlite3"))
+    library = store.libraries()[0]
+    status = store.library_status(library)
+    space = store.active_space(library.id)
+    expected = len(scan(store.roots(library.id), Exclusions(library.exclusions, home)).files)  # a fresh scan
+    result: dict[str, object] = {
+        "integrity_check": store.conn.execute("PRAGMA integrity_check").fetchone()[0],
+        "files_to_index": expected,
+        "files_indexed_failed_skipped": [status.files, status.failed, status.skipped],
+        "chunks": status.chunks,
+        "vectors": store.vector_count(space) if space else 0,
+        "pending": status.pending,
+    }
+    result["consistent"] = bool(
+        space is not None
+        and store.vector_count(space) + status.pending == status.chunks
+        and status.pending == 0
+        and status.files + status.failed + status.skipped == expected
+    )
+    store.conn.close()
+    return result
+
+
+def _fts_check(home: Path) -> str:
+    """FTS5's own integrity check needs a writable connection (no index runs at that point)."""
+    from desktop_search.storage import open_database
+
+    conn = open_database(home / "index.sqlite3")
+    try:
+        conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+        return "ok"
+    except Exception as exc:
+        return f"{exc.__class__.__name__}: {exc}"
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--generated", type=int, default=30)
+    parser.add_argument("--cycles", type=int, default=12)
+    parser.add_argument("--searches", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ds-soak-") as tmp:
+        home, _, corpus = library_of_corpus(Path(tmp), args.files, args.generated)
+        hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+        load = []
+        try:
+            searches = Searches(home, args.searches)
+            searches.thread.start()
+            cycles = []
+            for n in range(args.cycles):
+                command = ("index", "watch")[n % 2]
+                signum = signal.SIGINT if rng.random() < 1 / 3 else signal.SIGTERM
+                cycles.append(_cycle(home, command, signum, rng.uniform(2, 20)))
+                load.append(os.getloadavg()[0])
+            final = subprocess.run(
+                [sys.executable, "-m", "desktop_search", "--home", str(home), "index"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            searches.thread.join()
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+        checks = _check(home)
+        checks["fts_check"] = _fts_check(home)
+        stops = [c["stop_s"] for c in cycles if not c["hung"]]
+        errors = [c["error"] for c in cycles if c["error"]]
+        if final.returncode != 0 or "Traceback" in final.stderr:
+            errors.append(f"final index exit {final.returncode}: {final.stderr[-400:]}")
+        report = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+            "cpu_hogs": len(hogs),
+            "load_avg_during": round(sum(load) / max(1, len(load)), 1),
+            "corpus": corpus,
+            "cycles": len(cycles),
+            "signals": {name: sum(1 for c in cycles if c["signal"] == name) for name in ("SIGTERM", "SIGINT")},
+            "hangs": sum(1 for c in cycles if c["hung"]),
+            "errors": len(errors) + len(searches.errors),
+            "first_errors": (errors + searches.errors)[:3],
+            "stop_ms": percentiles(stops) if stops else {},
+            "stops_over_2_s": sum(1 for s in stops if s > 2.0),
+            "searches": len(searches.times),
+            "search_errors": len(searches.errors),
+            "search_ms": percentiles(searches.times),
+            "database": checks,
+            "intact": checks["integrity_check"] == "ok" and checks["fts_check"] == "ok" and checks["consistent"],
+            "wall_s": round(time.monotonic() - started),
+        }
+        print(json.dumps(report, indent=2))
+    return 0 if report["intact"] and not report["hangs"] and not report["errors"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
