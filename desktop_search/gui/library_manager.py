@@ -117,6 +117,12 @@ class LibraryManager(QDialog):
         self.exclusions.setMaximumHeight(110)
         save = QPushButton("Save exclusions")
         save.clicked.connect(self._on_save_exclusions_clicked)
+        self.follow_links = QCheckBox("Follow symbolic links outside these folders")
+        self.follow_links.setToolTip(
+            "Off: a linked file is indexed only when it lies inside the library's folders, and linked folders "
+            "are not entered. On: links are followed wherever they point."
+        )
+        self.follow_links.clicked.connect(self._on_follow_links_clicked)
         self.picker = ModelPicker(models_dir)
         self.estimate = QLabel()  # how long re-indexing with the chosen model takes here, before "Use this model"
         self.estimate.setWordWrap(True)
@@ -136,6 +142,7 @@ class LibraryManager(QDialog):
         form.addRow("", _row(add, remove))
         form.addRow("Skip", self.exclusions)
         form.addRow("", _row(save))
+        form.addRow("Links", self.follow_links)
         form.addRow("Model", self.picker)
         form.addRow("", self.estimate)
         form.addRow("", _row(use_model))
@@ -174,6 +181,7 @@ class LibraryManager(QDialog):
         self.folders.addItems(list(status.folders))
         if not self.exclusions.hasFocus():
             self.exclusions.setPlainText("\n".join(record.exclusions))
+        self.follow_links.setChecked(record.follow_links)
         if not self.picker.combo.hasFocus() and self.picker.worker is None:
             self.picker.combo.setCurrentIndex(max(0, self.picker.combo.findData(record.model_id)))
         self.status.setText(status_text(status))
@@ -224,6 +232,10 @@ class LibraryManager(QDialog):
     def _on_ocr_clicked(self, checked: bool) -> None:
         if self.current():
             self.commands.set_ocr(self.current(), checked)
+
+    def _on_follow_links_clicked(self, checked: bool) -> None:
+        if self.current():
+            self.commands.set_follow_links(self.current(), checked)
 
     def _on_use_model_clicked(self) -> None:
         model = self.picker.model_id()

@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWidget
 
 from desktop_search.gui.crash import LOG_NAME, setup_log_file
 from desktop_search.gui.model_picker import ModelPicker
@@ -170,3 +170,28 @@ def test_a_bug_in_a_worker_is_logged_and_shown(qtbot, make_gui, services) -> Non
     assert "boom in a library command" in session.crash.reports[0]
     assert "boom in a library command" in log_file.read_text()
     session.crash.reports.clear()  # expected here; the fixture fails any other test that reports a crash
+
+
+def test_the_library_manager_turns_following_links_on_and_off(qtbot, make_gui, services, docs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "plan.txt").write_text("The okapi enclosure opens in May.\n", encoding="utf-8")
+    (docs / "plan.txt").symlink_to(outside / "plan.txt")
+    services.libraries.add_folders([str(docs / "work")])
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    session, window = make_gui(services)
+    qtbot.waitUntil(lambda: _status(window) is not None, timeout=5000)
+    files = _status(window).files  # the link to a file outside the folders is not indexed
+    manager = session.open_library_manager(window)
+    assert manager.follow_links.isVisible()
+    assert not manager.follow_links.isChecked()
+    box = manager.follow_links
+    on_the_box = QPoint(box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) // 2 + 1, box.height() // 2)
+    qtbot.mouseClick(box, LEFT, pos=on_the_box)
+    qtbot.waitUntil(lambda: _status(window).files == files + 1, timeout=10000)
+    assert session.records[0].follow_links
+    assert manager.follow_links.isChecked()
+    qtbot.mouseClick(box, LEFT, pos=on_the_box)
+    qtbot.waitUntil(lambda: _status(window).files == files, timeout=10000)
+    assert not session.records[0].follow_links
