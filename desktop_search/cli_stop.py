@@ -60,6 +60,8 @@ class StopOnSignal:
         for number, handler in self._previous.items():
             signal.signal(number, handler)
         if self._sockets is not None:
+            with contextlib.suppress(OSError):
+                self._sockets[0].shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in recv, which ends
             for sock in self._sockets:
                 sock.close()
 
