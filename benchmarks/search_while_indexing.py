@@ -13,37 +13,25 @@ report names the innermost frame of this thread for each: what it waited on.
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import json
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 from corpus import QUERIES, library_of_corpus  # this folder is on sys.path when a script here runs
 from search_latency import percentiles
+from slow_stacks import SlowStacks
 
 from desktop_search.core.search import SearchOptions
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
-
-
-def _innermost(dump: str) -> str:
-    """The innermost frame of the dumping thread ("Current thread") in a faulthandler dump."""
-    block = dump.split("Current thread", 1)[-1]
-    frames = re.findall(r'File "([^"]+)", line (\d+) in (\S+)', block)
-    if not frames:
-        return "?"
-    path, line, name = frames[0]
-    return f"{Path(path).name}:{line} {name}"
 
 
 def main() -> int:
@@ -71,23 +59,17 @@ def main() -> int:
             time.sleep(0.5)  # searching starts once the first vectors are in
         searcher.search("warm up the model", libraries, SearchOptions(mode=args.mode))
         times: list[float] = []
-        waits: Counter[str] = Counter()
+        stacks = SlowStacks(args.slow_s)
         errors: list[str] = []
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        dump_path = Path(tmp) / "stack.txt"
         while len(times) < args.searches and indexer.poll() is None:
-            with dump_path.open("w+") as dump:
-                faulthandler.dump_traceback_later(args.slow_s, file=dump)
-                t = time.perf_counter()
+            t = time.perf_counter()
+            with stacks.watch():
                 try:
                     searcher.search(rng.choice(QUERIES), libraries, SearchOptions(mode=args.mode))
                 except Exception as exc:
                     errors.append(f"{exc.__class__.__name__}: {exc}")
-                times.append(time.perf_counter() - t)
-                faulthandler.cancel_dump_traceback_later()
-                dump.seek(0)
-                if text := dump.read():
-                    waits[_innermost(text)] += 1
+            times.append(time.perf_counter() - t)
             time.sleep(rng.uniform(0, args.pause_s))  # a person types, reads, types again
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
         wal = home / "index.sqlite3-wal"
@@ -110,8 +92,8 @@ def main() -> int:
             **percentiles(times),
             "search_cpu_s": round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 2),
             "search_wall_s": round(sum(times), 2),
-            f"slower_than_{args.slow_s:g}_s": sum(waits.values()),
-            "slow_searches_waited_in": dict(waits.most_common(8)),
+            f"slower_than_{args.slow_s:g}_s": sum(stacks.where.values()),
+            "slow_searches_waited_in": dict(stacks.where.most_common(8)),
         }
         print(json.dumps(report, indent=2))
     return 0

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from corpus import QUERIES, library_of_corpus  # this folder is on sys.path when a script here runs
 from search_latency import percentiles
+from slow_stacks import SlowStacks
 
 from desktop_search.core.scanner import Exclusions, scan
 from desktop_search.core.search import SearchOptions
@@ -39,7 +40,11 @@ from desktop_search.settings import Settings
 from desktop_search.storage import Store, open_reader
 
 HANG_S = 30.0
-EXPECTED = {"index": {0, 130}, "watch": {0}}  # index: interrupted (130) or finished before the signal (0)
+SLOW_SEARCH_S = 5.0  # a search slower than this has its stack noted
+# index: interrupted (130) or done before the signal (0); watch: stopped (0). Either, when the signal comes while
+# Python is still starting, before the command listens: SIGINT gives 130 and SIGTERM kills at once (-15).
+EXPECTED = {"index": {0, 130}, "watch": {0}}
+BEFORE_READY = {signal.SIGINT: 130, signal.SIGTERM: -signal.SIGTERM}
 
 
 def _children(pid: int) -> set[int]:
@@ -66,19 +71,27 @@ class Searches:
         self.home, self.wanted = home, wanted
         self.times: list[float] = []
         self.errors: list[str] = []
+        self.model_load_s = 0.0
+        self.stacks = SlowStacks(SLOW_SEARCH_S)
+        self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         rng = random.Random(2)
         services = build_services(Settings(home=self.home), readonly=True)
         searcher = services.searcher()
+        t = time.perf_counter()
+        services.embedders(services.store.libraries()[0].model_id)  # loaded once, before the clock runs
+        self.model_load_s = time.perf_counter() - t
+        self.ready.set()
         while len(self.times) < self.wanted:
             libraries = services.store.libraries()
             t = time.perf_counter()
-            try:
-                searcher.search(rng.choice(QUERIES), libraries, SearchOptions(mode="hybrid"))
-            except Exception as exc:
-                self.errors.append(f"{exc.__class__.__name__}: {exc}")
+            with self.stacks.watch():
+                try:
+                    searcher.search(rng.choice(QUERIES), libraries, SearchOptions(mode="hybrid"))
+                except Exception as exc:
+                    self.errors.append(f"{exc.__class__.__name__}: {exc}")
             self.times.append(time.perf_counter() - t)
             time.sleep(rng.uniform(0.05, 0.5))
 
@@ -100,11 +113,21 @@ def _cycle(home: Path, command: str, signum: int, delay: float) -> dict[str, obj
     stop_s = time.monotonic() - sent
     left = [pid for pid in workers if _alive(pid)]
     error = None
-    if "Traceback" in output or proc.returncode not in EXPECTED[command]:
+    before_ready = proc.returncode == BEFORE_READY[signal.Signals(signum)] and proc.returncode not in EXPECTED[command]
+    if "Traceback" in output or (proc.returncode not in EXPECTED[command] and not before_ready):
         error = f"{command} exit {proc.returncode}: {output[-400:]}"
     elif left:
         error = f"{command}: workers {left} outlived it"
-    return {"command": command, "signal": signal.Signals(signum).name, "hung": hung, "stop_s": stop_s, "error": error}
+    return {
+        "command": command,
+        "signal": signal.Signals(signum).name,
+        "after_s": round(delay, 1),
+        "stop_s": round(stop_s, 2),
+        "exit": proc.returncode,
+        "hung": hung,
+        "before_ready": before_ready,
+        "error": error,
+    }
 
 
 def _check(home: Path) -> dict[str, object]:
@@ -162,6 +185,7 @@ def main() -> int:
         try:
             searches = Searches(home, args.searches)
             searches.thread.start()
+            searches.ready.wait()
             cycles = []
             for n in range(args.cycles):
                 command = ("index", "watch")[n % 2]
@@ -197,9 +221,13 @@ def main() -> int:
             "first_errors": (errors + searches.errors)[:3],
             "stop_ms": percentiles(stops) if stops else {},
             "stops_over_2_s": sum(1 for s in stops if s > 2.0),
+            "stopped_while_starting": sum(1 for c in cycles if c["before_ready"]),
+            "cycle_details": [{k: v for k, v in c.items() if k != "error"} for c in cycles],
             "searches": len(searches.times),
             "search_errors": len(searches.errors),
             "search_ms": percentiles(searches.times),
+            "search_model_load_s": round(searches.model_load_s, 1),
+            f"searches_over_{SLOW_SEARCH_S:g}_s_were_in": dict(searches.stacks.where),
             "database": checks,
             "intact": checks["integrity_check"] == "ok" and checks["fts_check"] == "ok" and checks["consistent"],
             "wall_s": round(time.monotonic() - started),
