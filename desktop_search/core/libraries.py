@@ -67,9 +67,7 @@ class LibraryService:
             self.store.set_library_model(record.id, get_spec(model_id).id)
         messages = []
         if follow_links is not None and follow_links != record.follow_links:
-            self.store.set_follow_links(record.id, follow_links)
-            where = "wherever they point" if follow_links else "only into the library's own folders"
-            messages.append(f"Library '{library}' now follows symbolic links {where}.")
+            messages.append(self.set_follow_links(library, follow_links))
         for folder in folders:
             existing = [r.path for r in self.store.roots(record.id)]
             covering = next((r for r in existing if is_inside(folder, r)), None)
@@ -95,6 +93,12 @@ class LibraryService:
         record = self.get(name)
         self.store.set_library_exclusions(record.id, [p.strip() for p in patterns if p.strip()])
         return f"Exclusions of '{name}' saved; the next scan applies them."
+
+    def set_follow_links(self, name: str, follow: bool) -> str:
+        """Follow symbolic links wherever they point, or only those into the library's own folders."""
+        self.store.set_follow_links(self.get(name).id, follow)
+        where = "wherever they point" if follow else "only into the library's own folders"
+        return f"Library '{name}' now follows symbolic links {where}; the next scan applies it."
 
     def set_model(self, name: str, model_id: str) -> str:
         """Switch a library to another model; its passages are embedded again by the next index run, while

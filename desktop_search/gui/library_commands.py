@@ -32,12 +32,7 @@ class LibraryCommands:
         self._change_and_index(library, lambda services: services.libraries.set_exclusions(library, patterns))
 
     def set_follow_links(self, library: str, follow: bool) -> None:
-        where = "wherever they point" if follow else "only into its own folders"
-        self._change_and_index(
-            library,
-            lambda store, library_id: store.set_follow_links(library_id, follow),
-            f"'{library}' now follows symbolic links {where}; the next scan applies it.",
-        )
+        self._change_and_index(library, lambda services: services.libraries.set_follow_links(library, follow))
 
     def set_model(self, library: str, model_id: str) -> None:
         self._change_and_index(library, lambda services: services.libraries.set_model(library, model_id))
