@@ -10,6 +10,7 @@ _.dragEnterEvent
 _.dropEvent
 _.closeEvent
 _.paintEvent
+_.contextMenuEvent
 _.eventFilter
 watched  # eventFilter's first parameter, part of Qt's signature
 _.on_any_event

@@ -17,6 +17,7 @@ from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_wat
 from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.filters import FilterValueError, search_filter
 from desktop_search.core.libraries import DEFAULT_LIBRARY
+from desktop_search.core.query import SYNTAX
 from desktop_search.core.search import MODES, SORTS, SearchOptions
 from desktop_search.core.snippets import Snippet, mark
 from desktop_search.errors import UserError
@@ -77,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--library", help="only this library (default: all)")
     index.add_argument("--retry-failed", action="store_true", help="look again at files that failed")
 
-    search = sub.add_parser("search", help="search the index")
+    search = sub.add_parser(
+        "search",
+        help="search the index",
+        epilog="query syntax:\n" + "\n".join(f"  {typed:<40} {finds}" for typed, finds in SYNTAX),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     search.add_argument("query", type=_query)
     search.add_argument("--library", help="only this library (default: all)")
     search.add_argument("--limit", type=_positive, default=10, help="at most this many results (default 10)")

@@ -36,6 +36,21 @@ STOP_WORDS = frozenset(
 )
 OPERATORS = ("type", "ext", "in", "after", "before", "modified", "size", "title")
 
+# The syntax as the search field's help and `search --help` show it: (what to type, what it finds).
+SYNTAX = (
+    ("words", "files with these words or close in meaning; more of them rank higher"),
+    ('"exact phrase"', "only files holding the phrase"),
+    ('-word   -"a phrase"', "leave out files holding it"),
+    ('"a b" OR "c d"', "either phrase"),
+    ("type:pdf   type:document   ext:md", "type: pdf, document, spreadsheet, presentation, ebook, web, text, code"),
+    ("in:Projects   in:~/Work", "a folder of that name anywhere in the path, or below a folder"),
+    ("after:2024-01-01   before:2024-06", "modified on or after / before (a day, month or year)"),
+    ("after:7d   modified:<30d   modified:>1y", "ages: newer than 7 or 30 days, older than a year (h d w m y)"),
+    ("size:>10mb   size:<500kb", "file size"),
+    ("title:budget", "the title or file name holds the word"),
+    ("-type:pdf   -in:Archive", "leave out what an operator selects"),
+)
+
 _WORD = re.compile(r"[^\W_]+")
 # One piece of the query: an optional "-", then a quoted phrase, or an operator with a quoted value, or a run of
 # anything but spaces (an unclosed quote runs to the end).

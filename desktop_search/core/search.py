@@ -158,7 +158,7 @@ class Searcher:
         hits = []
         for c in candidates:
             info = infos[c.best_chunk]
-            snippet = make_snippet(info.text, query.highlight_words)
+            snippet = make_snippet(info.text, query)
             for f in files.get(c.content_id, []):
                 hits.append(
                     Hit(

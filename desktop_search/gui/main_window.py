@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_search.core.preview import Preview
+from desktop_search.core.recent import RecentSearches
 from desktop_search.errors import UserError
 from desktop_search.gui.add_folders import confirm_model, pick_folders
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
-from desktop_search.gui.filters import Filters, SearchRequest, highlight_words, useful_highlights
+from desktop_search.gui.filters import SearchRequest
 from desktop_search.gui.icons import icon
 from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.indexing_status import IndexingStatus
@@ -27,11 +29,13 @@ from desktop_search.gui.menus import build_menus
 from desktop_search.gui.notices import NoticeBar, StatusBarShare, StatusLine
 from desktop_search.gui.opener import Opener
 from desktop_search.gui.preview import PreviewPane
+from desktop_search.gui.query_help import add_help
+from desktop_search.gui.recent_searches import RecentSearchesMenu
 from desktop_search.gui.remote_indicator import RemoteIndicator
+from desktop_search.gui.result_actions import ResultActions
 from desktop_search.gui.result_model import ResultModel
 from desktop_search.gui.results_view import ResultList
 from desktop_search.gui.search_field import SearchField
-from desktop_search.gui.search_worker import PreviewText
 from desktop_search.gui.session import Session
 from desktop_search.records import Hit, LibraryRecord, LibraryStatus, Progress
 
@@ -44,7 +48,6 @@ class MainWindow(QMainWindow):
         self.session = session
         self.opener = opener
         self.generation = 0
-        self.words: tuple[str, ...] = ()
         self.final = True
         self.refreshing = False  # the query in flight is a refresh the user did not ask for
         self.user_chose = False  # the user moved in this query's results: a refresh keeps their choice
@@ -66,6 +69,8 @@ class MainWindow(QMainWindow):
         font = self.search.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.search.setFont(font)
+        self.query_help = add_help(self.search)
+        self.recent = RecentSearchesMenu(self.search, RecentSearches(self.session.settings.home))
         self.summary = QLabel()
         self.notice = NoticeBar()
         self.filters = FilterBar()
@@ -114,11 +119,11 @@ class MainWindow(QMainWindow):
         self.live.tick.connect(self._on_live_tick)
         self.filters.changed.connect(self.run_search)
         self.results.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.results.openRequested.connect(self._open)
-        self.results.revealRequested.connect(self._reveal)
+        actions = ResultActions(self.opener, s.search_worker, self.show_error, self.status_line.show_message)
+        actions.connect_views(self.results, self.preview)
+        self.result_actions = actions
         self.results.leaveUp.connect(self.focus_search)
-        self.preview.openRequested.connect(self._open)
-        self.preview.revealRequested.connect(self._reveal)
+        self.result_actions.opened.connect(self.recent.remember)
         self.empty.addFoldersRequested.connect(self.add_folders_requested)
         self.empty.keywordOnlyRequested.connect(lambda: self.filters.set_mode("keyword"))
         self.empty.clearFiltersRequested.connect(self.filters.clear)
@@ -159,9 +164,9 @@ class MainWindow(QMainWindow):
         self.refreshing = refresh
         self.user_chose = self.user_chose and refresh
         text = self.search.text()
-        self.words = highlight_words(text)
         self.final = False
-        request = SearchRequest(self.generation, text, self.filters.filters(), self.filters.mode_key())
+        bar = self.filters
+        request = SearchRequest(self.generation, text, bar.search_filter(), bar.mode_key(), bar.sort_key())
         self.session.search_worker.submit(request)
         if not text.strip():
             self.model.set_hits([], "")
@@ -190,9 +195,7 @@ class MainWindow(QMainWindow):
         current = self.results.current_hit()
         keep = current.path if current and (self.user_chose or self.results.currentIndex().row() > 0) else None
         self.placing = True
-        show_hits(
-            self.results, self.model, [useful_highlights(h, self.words) for h in hits], mode, keep, self.refreshing
-        )
+        show_hits(self.results, self.model, hits, mode, keep, self.refreshing)
         self.placing = False
         if not hits:
             self.preview.clear()
@@ -201,6 +204,8 @@ class MainWindow(QMainWindow):
         said = self.search.text().strip() and (hits or not final)  # no results: the page in their place says it
         text = summary_text(len(hits), mode, asked, final, indexing) if said else ""
         self.summary.setText(text)
+        if final and hits:
+            self.recent.results_shown()
         self._update_empty_state()
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -209,10 +214,10 @@ class MainWindow(QMainWindow):
         if hit is not None and not (shown and (shown.path, shown.chunk_id) == (hit.path, hit.chunk_id)):
             self.session.search_worker.request_preview(hit)
 
-    def _on_preview(self, preview: PreviewText) -> None:
+    def _on_preview(self, preview: Preview) -> None:
         current = self.results.current_hit()
         if current is not None and (preview.hit.path, preview.hit.chunk_id) == (current.path, current.chunk_id):
-            self.preview.show_preview(preview, self.words)
+            self.preview.show_preview(preview)
 
     def _on_model_loading(self, loading: bool) -> None:
         if loading:
@@ -221,24 +226,10 @@ class MainWindow(QMainWindow):
             self.status_line.clear()
 
     def open_current(self) -> None:
-        self._open(self.results.current_hit())
+        self.result_actions.open(self.results.current_hit())
 
     def reveal_current(self) -> None:
-        self._reveal(self.results.current_hit())
-
-    def _open(self, hit: Hit | None) -> None:
-        if hit is not None:
-            self._act(self.opener.open, hit.path)
-
-    def _reveal(self, hit: Hit | None) -> None:
-        if hit is not None:
-            self._act(self.opener.reveal, hit.path)
-
-    def _act(self, action: object, path: str) -> None:
-        try:
-            action(path)  # type: ignore[operator]
-        except UserError as exc:
-            self.show_error(str(exc))
+        self.result_actions.reveal(self.results.current_hit())
 
     # -- libraries and status -----------------------------------------------------------------
 
@@ -290,7 +281,7 @@ class MainWindow(QMainWindow):
             else:
                 self.empty.show_nothing_indexed(self.indexing.state != "paused")
         else:
-            filtered, still = self.filters.filters() != Filters(), self.indexing.under_way()
+            filtered, still = self.filters.narrows(), self.indexing.under_way()
             self.empty.show_no_results(text, self.filters.mode_key(), filtered, still)
         self._show_page(self.empty)
 

@@ -12,12 +12,15 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from desktop_search.errors import UserError
+from desktop_search.gui.open_at_page import default_pdf_viewer, page_command
 
 log = logging.getLogger(__name__)
 
 
 class Opener(Protocol):
     def open(self, path: str) -> None: ...
+
+    def open_at_page(self, path: str, page: int) -> None: ...
 
     def reveal(self, path: str) -> None: ...
 
@@ -50,6 +53,16 @@ class SystemOpener:
         _check_exists(path)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
             raise UserError(f"No application is set up to open {Path(path).name}. Reveal it in its folder instead.")
+
+    def open_at_page(self, path: str, page: int) -> None:
+        """A PDF at a page in the default viewer when it takes one (gui/open_at_page.py); else a plain open."""
+        _check_exists(path)
+        command = page_command(path, page, default_pdf_viewer())
+        if command is None:
+            self.open(path)
+            return
+        log.info("opening %s at page %d: %s", path, page, command[0])
+        subprocess.Popen(command)  # noqa: S603
 
     def reveal(self, path: str) -> None:
         _check_exists(path)

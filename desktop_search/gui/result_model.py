@@ -39,6 +39,11 @@ def hit_details(hit: Hit) -> str:
     return "  ·  ".join(parts)
 
 
+def opens_at_page(hit: Hit) -> bool:
+    """Whether the hit is a PDF passage with a page to open at."""
+    return bool(hit.page) and (hit.kind == "pdf" or hit.path.lower().endswith(".pdf"))
+
+
 class ResultModel(QAbstractListModel):
     """One row per hit; DisplayRole is the title and file name (hit_heading), HitRole the Hit itself."""
 

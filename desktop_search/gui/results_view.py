@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetrics,
     QKeyEvent,
@@ -16,9 +17,17 @@ from PySide6.QtGui import (
     QPalette,
     QTextDocument,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from desktop_search.gui.icons import file_icon
+from desktop_search.gui.result_menu import ResultMenuSignals, result_menu
 from desktop_search.gui.result_model import HitRole, ResultModel, hit_details
 from desktop_search.records import Hit
 
@@ -128,7 +137,7 @@ class ResultDelegate(QStyledItemDelegate):
 
 
 class ResultList(QListView):
-    """Keyboard-first result list: Enter opens, Ctrl+Enter reveals in the file manager."""
+    """Keyboard-first result list: Enter opens, Ctrl+Enter reveals in the file manager; a right-click menu."""
 
     openRequested = Signal(object)  # Hit
     revealRequested = Signal(object)  # Hit
@@ -144,6 +153,17 @@ class ResultList(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Search results")
         self.activated.connect(self._on_activated)
+        self.menu_signals = ResultMenuSignals()
+        self.menu: QMenu | None = None  # the right-click menu while it is open
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        index = self.indexAt(event.pos())
+        if not index.isValid():
+            return
+        self.setCurrentIndex(index)
+        self.menu = result_menu(index.data(HitRole), self.menu_signals, self)
+        self.menu.exec(event.globalPos())
+        self.menu = None
 
     def current_hit(self) -> Hit | None:
         index = self.currentIndex()

@@ -6,11 +6,12 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_search.core.libraries import LibraryService
+from desktop_search.core.preview import document_preview
+from desktop_search.core.query import ParsedQuery, parse_query
 from desktop_search.core.search import Searcher, SearchOptions
 from desktop_search.errors import UserError
 from desktop_search.gui.crash import format_exception
@@ -20,23 +21,13 @@ from desktop_search.storage import Store
 
 log = logging.getLogger(__name__)
 
-PREVIEW_MARGIN = 1500  # characters of context either side of the matched passage
-
-
-@dataclass(frozen=True)
-class PreviewText:
-    """The extracted text around a hit; `offset` is where `text` starts in the document's text."""
-
-    hit: Hit
-    text: str
-    offset: int
-
 
 class SearchBridge(QObject):
     """Signals from the reader thread; connected to GUI slots, so they arrive queued on the GUI thread."""
 
     results = Signal(int, str, object, bool)  # generation, mode the hits come from, list[Hit], final
-    preview = Signal(object)  # PreviewText
+    preview = Signal(object)  # core.preview.Preview
+    passage = Signal(str)  # a hit's whole passage, asked for to copy
     statuses = Signal(object, object)  # list[LibraryRecord], list[LibraryStatus] in the same order
     modelLoading = Signal(bool)
     userError = Signal(str)
@@ -61,6 +52,7 @@ class SearchWorker:
         self._stopping = False
         self._model_ready = False
         self._dense_error: str | None = None
+        self._parsed: ParsedQuery = parse_query("")  # the last query searched, for marking its terms in previews
         self._thread = threading.Thread(target=self._run, name="desktop-search-search", daemon=True)
 
     # -- called from the GUI thread ---------------------------------------------------------
@@ -76,6 +68,9 @@ class SearchWorker:
 
     def request_preview(self, hit: Hit) -> None:
         self._add_task(lambda searcher: self._preview(searcher, hit))
+
+    def request_passage(self, hit: Hit) -> None:
+        self._add_task(lambda searcher: self._passage(searcher, hit))
 
     def request_statuses(self) -> None:
         self._add_task(self._statuses)
@@ -136,7 +131,8 @@ class SearchWorker:
         if not request.text.strip():
             self.bridge.results.emit(request.generation, "keyword", [], True)
             return
-        libraries = [lib for lib in searcher.store.libraries() if request.filters.library in (None, lib.name)]
+        chosen = request.filter.libraries
+        libraries = [lib for lib in searcher.store.libraries() if not chosen or lib.name in chosen]
         dense = (
             request.mode != "keyword"
             and self._dense_error is None
@@ -166,17 +162,17 @@ class SearchWorker:
     def _search_mode(
         self, searcher: Searcher, request: SearchRequest, libraries: list[LibraryRecord], mode: str
     ) -> list[Hit]:
-        filters = request.filters
-        limit = request.limit * 5 if filters.narrows_hits else request.limit
-        hits = searcher.search(request.text, libraries, SearchOptions(mode=mode, limit=limit))
-        return [h for h in hits if filters.accepts(h)][: request.limit]
+        options = SearchOptions(mode=mode, limit=request.limit, filter=request.filter, sort=request.sort)
+        results = searcher.run(request.text, libraries, options)
+        self._parsed = results.query
+        return results.hits
 
     def _preview(self, searcher: Searcher, hit: Hit) -> None:
-        found = searcher.store.chunk_context(hit.chunk_id, PREVIEW_MARGIN)
-        if found is None:  # re-indexed since the search: show the snippet
-            self.bridge.preview.emit(PreviewText(hit, hit.snippet, -1))
-        else:
-            self.bridge.preview.emit(PreviewText(hit, found[0], found[1]))
+        self.bridge.preview.emit(document_preview(searcher.store, hit, self._parsed))
+
+    def _passage(self, searcher: Searcher, hit: Hit) -> None:
+        info = searcher.store.chunk_infos([hit.chunk_id]).get(hit.chunk_id)
+        self.bridge.passage.emit(info.text if info is not None else hit.snippet)
 
     def _statuses(self, searcher: Searcher) -> None:
         self._dense_error = None  # libraries changed (a model downloaded or chosen): try meaning search again

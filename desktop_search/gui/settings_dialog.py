@@ -1,4 +1,4 @@
-"""Settings: device, threads, data location, start at login, tray icon."""
+"""Settings: device, threads, data location, start at login, tray icon, recent searches."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_search.core.recent import RecentSearches
 from desktop_search.settings import HOME_ENV, Settings
 
 DEVICES = {
@@ -62,6 +63,10 @@ class SettingsDialog(QDialog):
         self.close_to_tray.setChecked(settings.close_to_tray)
         self.tray.toggled.connect(self.close_to_tray.setEnabled)
         self.close_to_tray.setEnabled(settings.tray_icon)
+        self.recent = RecentSearches(settings.home)
+        self.clear_recent = QPushButton("Clear recent searches")
+        self.clear_recent.clicked.connect(self._on_clear_recent)
+        self.clear_recent.setEnabled(bool(self.recent.load()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -74,7 +79,13 @@ class SettingsDialog(QDialog):
         form.addRow("", self.login)
         form.addRow("", self.tray)
         form.addRow("", self.close_to_tray)
+        form.addRow("Search history", self.clear_recent)
         form.addRow(buttons)
+
+    def _on_clear_recent(self) -> None:
+        self.recent.clear()
+        self.clear_recent.setText("Recent searches cleared")
+        self.clear_recent.setEnabled(False)
 
     def chosen(self) -> Settings:
         return self.settings.with_changes(

@@ -519,6 +519,18 @@ class Store(SpaceStore, ContextStore):
         begin = max(lo, first)
         return merged[begin - first : hi - first], begin
 
+    def document_extent(self, chunk_id: int) -> tuple[int, list[int]]:
+        """The length of the extracted text holding a chunk, and where its pages start (empty: no pages)."""
+        row = one(
+            self.conn,
+            """SELECT (SELECT max(end) FROM chunks WHERE content_id = co.id), co.page_starts
+               FROM chunks ch JOIN contents co ON co.id = ch.content_id WHERE ch.id = ?""",
+            (chunk_id,),
+        )
+        if row is None:
+            return 0, []
+        return int(row[0] or 0), list(json.loads(row[1])) if row[1] else []
+
     def set_library_exclusions(self, library_id: int, exclusions: Sequence[str]) -> None:
         with self.write():
             self.conn.execute(

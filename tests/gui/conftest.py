@@ -20,10 +20,14 @@ from tests.gui.xdesktop import x_desktop  # noqa: E402, F401 - Xvfb + openbox + 
 class RecordingOpener:
     def __init__(self) -> None:
         self.opened: list[str] = []
+        self.opened_at: list[tuple[str, int]] = []
         self.revealed: list[str] = []
 
     def open(self, path: str) -> None:
         self.opened.append(path)
+
+    def open_at_page(self, path: str, page: int) -> None:
+        self.opened_at.append((path, page))
 
     def reveal(self, path: str) -> None:
         self.revealed.append(path)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
-from desktop_search.gui.filters import Filters, highlight_words, useful_highlights
+from desktop_search.core.highlight import highlight_spans
+from desktop_search.core.preview import Preview
+from desktop_search.core.query import parse_query
 from desktop_search.gui.live_results import summary_text
-from desktop_search.gui.preview import preview_html
+from desktop_search.gui.preview_html import preview_html
 from desktop_search.gui.progress_text import ProgressTracker, describe, estimate, format_eta
-from desktop_search.gui.search_worker import PreviewText
 from desktop_search.records import Hit, Progress
 
 
@@ -33,32 +34,20 @@ def test_status_line_counts_speed_eta_and_current_file() -> None:
         assert part in line
 
 
-def test_preview_marks_the_passage_and_the_words_around_it() -> None:
-    text = "Intro words here. The invoice INV-7 is due. Later invoice text."
+def test_preview_marks_every_term_the_passage_and_the_pages() -> None:
+    text = "Intro words here. The invoice INV-7 is due.\nLater invoice text."
     start = text.index("The invoice")
-    hit = _hit(start=100 + start, end=100 + text.index(" Later"))
-    html = preview_html(PreviewText(hit, text, 100), ("invoice",), "#ff0", "#eee")
+    hit = _hit(start=100 + start, end=100 + text.index("\nLater"))
+    spans = tuple(highlight_spans(text, parse_query("invoice")))
+    page_two = text.index("Later")
+    html = preview_html(Preview(hit, text, 100, spans, ((page_two, 2),), 5000), "#ff0", "#eee", "#888")
     assert html.count('<b style="background-color:#ff0">invoice</b>') == 2
-    assert '<a name="match"></a><span style="background-color:#eee">The <b' in html
-    assert html.startswith('<div style="white-space: pre-wrap">… words here.')  # cut at a word
-
-
-def test_stop_words_are_not_highlighted_unless_alone() -> None:
-    assert highlight_words("the cat") == ("cat",)
-    assert highlight_words("the") == ("the",)
-    hit = _hit(highlights=((0, 3), (4, 7)))
-    assert useful_highlights(hit, ("cat",)).highlights == ((4, 7),)
-
-
-def test_filters_accept_by_folder_type_and_date() -> None:
-    hit = _hit(path="/d/sub/report.pdf", mtime_ns=int(1000 * 86400 * 1e9))
-    now = 1001 * 86400.0
-    assert Filters(folder="/d/sub").accepts(hit, now)
-    assert not Filters(folder="/d/su").accepts(hit, now)
-    assert Filters(file_type="PDF").accepts(hit, now)
-    assert not Filters(file_type="Web pages").accepts(hit, now)
-    assert Filters(modified_within_s=2 * 86400).accepts(hit, now)
-    assert not Filters(modified_within_s=3600).accepts(hit, now)
+    assert '<a name="hit-0"></a><b style="background-color:#ff0">invoice</b>' in html
+    assert '<a name="hit-1"></a>' in html
+    assert '<a name="match"></a><span style="background-color:#eee">The </span>' in html
+    assert '<span style="color:#888">— page 2 —</span>\nLater' in html
+    assert html.startswith('<div style="white-space: pre-wrap">… Intro')  # a window of a longer document
+    assert html.endswith(" …</div>")
 
 
 def test_result_count_and_ranking_say_what_the_list_is() -> None:
