@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.live.tick.connect(self._on_live_tick)
         self.filters.changed.connect(self.run_search)
         self.results.selectionModel().currentChanged.connect(self._on_current_changed)
-        actions = ResultActions(self.opener, s.search_worker, self.show_error, self.status_line.show_message)
+        actions = ResultActions(lambda: self.opener, s.search_worker, self.show_error, self.status_line.show_message)
         actions.connect_views(self.results, self.preview)
         self.result_actions = actions
         self.results.leaveUp.connect(self.focus_search)

@@ -22,7 +22,7 @@ class ResultActions(QObject):
 
     def __init__(
         self,
-        opener: Opener,
+        opener: Callable[[], Opener],  # the window's opener at the time of the action
         worker: SearchWorker,
         show_error: Callable[[str], None],
         show_message: Callable[[str], None],
@@ -43,18 +43,18 @@ class ResultActions(QObject):
 
     def open_from_start(self, hit: Hit | None) -> None:
         if hit is not None:
-            self._act(lambda: self.opener.open(hit.path))
+            self._act(lambda: self.opener().open(hit.path))
             self.opened.emit()
 
     def open_at_page(self, hit: Hit | None) -> None:
         if hit is not None and hit.page:
             page = hit.page
-            self._act(lambda: self.opener.open_at_page(hit.path, page))
+            self._act(lambda: self.opener().open_at_page(hit.path, page))
             self.opened.emit()
 
     def reveal(self, hit: Hit | None) -> None:
         if hit is not None:
-            self._act(lambda: self.opener.reveal(hit.path))
+            self._act(lambda: self.opener().reveal(hit.path))
 
     def copy_path(self, hit: Hit | None) -> None:
         if hit is not None:
