@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from desktop_search.core.preview import Preview
 from desktop_search.core.recent import RecentSearches
-from desktop_search.errors import UserError
 from desktop_search.gui.add_folders import confirm_model, pick_folders
 from desktop_search.gui.empty_state import EmptyState
 from desktop_search.gui.filter_bar import FilterBar
