@@ -59,7 +59,7 @@ def test_an_attachment_and_an_html_message_are_found_by_their_words(
     assert [(h["title"], Path(str(h["path"])).name, h["kind"]) for h in parcel] == [
         ("Parcel on its way", "parcel.eml", "email")
     ]
-    assert "**PKG**-**4471**" in str(parcel[0]["snippet"])
+    assert "**PKG-4471**" in str(parcel[0]["snippet"])  # an identifier is marked whole
     code, out, _ = run(capsys, "--home", str(mail_home), "status", "--json")
     assert json.loads(out)[0]["files"] == 2
     assert json.loads(out)[0]["failed"] == 0
