@@ -235,10 +235,13 @@ class Indexer:
             )
 
     def _hold(self, library: LibraryRecord, cancel: threading.Event) -> Iterator[Progress]:
-        """While indexing is paused: say so, then wait; a cancel (stop, a library change) ends the wait."""
+        """While indexing is paused: say so, then wait; a cancel (stop, a library change) ends the wait. Resuming is
+        said at once too (the next report may be a whole batch away: a window would go on showing "paused")."""
         if self.pause.paused:
             yield Progress(library.name, "paused")
             self.pause.wait(cancel)
+            if not cancel.is_set():
+                yield Progress(library.name, "resumed")
 
     def _write(self, library: LibraryRecord, item: object) -> tuple[int, bool]:
         """Store one producer result in its own transaction; returns (chunks queued, success)."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop_search.gui.icons import icon
 from desktop_search.gui.model_picker import ModelPicker
+from desktop_search.gui.progress_text import plural
 
 
 class EmptyState(QWidget):
@@ -91,17 +92,20 @@ class EmptyState(QWidget):
 
     def show_type_to_search(self, files: int, libraries: int) -> None:
         body = (
-            f"{files:,} files in {libraries} {'library' if libraries == 1 else 'libraries'}. Type words or a "
-            "question; Enter opens the selected file, Ctrl+Enter shows it in its folder."
+            f"{plural(files, 'file')} in {plural(libraries, 'library', 'libraries')}. Type words or a question; "
+            "Enter opens the selected file, Ctrl+Enter shows it in its folder."
         )
         self._show("type-to-search", "What are you looking for?", body)
 
-    def show_no_results(self, query: str, mode: str, filtered: bool, indexing: str = "") -> None:
-        """Nothing found; while indexing runs (`indexing` says how far), that is said first: more may come."""
+    def show_no_results(self, query: str, mode: str, filtered: bool, indexing: str = "", paused: bool = False) -> None:
+        """Nothing found; while indexing runs or is paused (`indexing` says how far), that is said first: more
+        may come."""
         if indexing:
             body = (
-                f"Indexing is under way ({indexing}). Results appear here as files are added; there is no need "
-                "to search again."
+                f"Indexing is paused ({indexing}). More files may match when it resumes."
+                if paused
+                else f"Indexing is under way ({indexing}). Results appear here as files are added; there is no "
+                "need to search again."
             )
             buttons = [self.clear_button] if filtered else []
             self._show("no-results-yet", f"Nothing found yet for “{query}”", body, *buttons)

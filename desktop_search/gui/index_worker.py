@@ -66,6 +66,7 @@ class IndexWorker:
         self._held = False  # following the folders failed: wait for Resume or a change
         self._stopping = False
         self._state: IndexState | None = None
+        self._resume_to: IndexState = "idle"  # the state a pause interrupted
         self._last_emit = 0.0
         self._thread = threading.Thread(target=self._run, name="desktop-search-index", daemon=True)
 
@@ -227,7 +228,7 @@ class IndexWorker:
                 self.bridge.message.emit(message)
             return
         if progress.phase in ("paused", "resumed"):
-            self._set_state("paused" if progress.phase == "paused" else "idle")
+            self._set_state("paused" if progress.phase == "paused" else self._resume_to)
             return
         if progress.phase in ("scan", "index"):
             self._set_state("indexing")
@@ -240,6 +241,8 @@ class IndexWorker:
             self.bridge.librariesChanged.emit()
 
     def _set_state(self, state: IndexState) -> None:
+        if state == "paused" and self._state != "paused":  # a run held mid-way goes on indexing when resumed
+            self._resume_to = "indexing" if self._state == "indexing" else "idle"
         if state != self._state:
             self._state = state
             self.bridge.state.emit(state)

@@ -99,7 +99,9 @@ class IndexingStatus(QWidget):
         layout.addWidget(self.pause_button)
 
     def set_progress(self, progress: Progress) -> None:
-        shown, eta = self.tracker.update(progress)
+        self._show(*self.tracker.update(progress))
+
+    def _show(self, shown: Progress, eta: float | None) -> None:
         self._say(describe(shown, eta), shown.current_file if shown.files_done < shown.files_total else "")
         total = estimated_total(shown)
         busy = shown.phase == "index" and total > 0
@@ -108,10 +110,15 @@ class IndexingStatus(QWidget):
         if busy:
             self.bar.setValue(min(shown.chunks_done, total))
 
-    def under_way(self) -> str:
-        """How far indexing is, in a phrase ("40 of 121 files read, …"); empty when it is not running."""
+    def unfinished(self) -> bool:
+        """A run is under way, or paused before its end: more files or passages may come."""
         last = self.tracker.last
-        return under_way(last) if self.state == "indexing" and last is not None and last.phase != "done" else ""
+        return self.state != "idle" and last is not None and last.phase in ("scan", "index")
+
+    def under_way(self) -> str:
+        """How far an unfinished run is, in a phrase ("40 of 121 files read, …"); empty when none is."""
+        last = self.tracker.last
+        return under_way(last) if self.unfinished() and last is not None else ""
 
     def _say(self, text: str, detail: str = "") -> None:
         """The line (elided when the bar is short of room: the tooltip has it whole)."""
@@ -120,11 +127,18 @@ class IndexingStatus(QWidget):
         self.summaryChanged.emit(text)
 
     def set_state(self, state: IndexState) -> None:
+        resumed = self.state == "paused" and state == "indexing"
         self.state = state
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         if state == "paused":
+            self.tracker.hold()
             self._say("Indexing paused. Resume continues where it stopped.")
             self.bar.hide()
+            return
+        self.tracker.go_on()
+        last = self.tracker.last
+        if resumed and last is not None and last.phase == "index":  # the line as it was, going on
+            self._show(last, self.tracker.time_left())
         elif state == "idle":
             self.bar.hide()
             if not self.label.text() or self.label.text().startswith(("Indexing", "Looking")):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QObject, QTimer, Signal
 
 from desktop_search.gui.filters import MODE_LABELS
+from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.progress_text import plural
 from desktop_search.gui.result_model import ResultModel
 from desktop_search.gui.results_view import ResultList
@@ -64,8 +65,9 @@ def show_hits(view: ResultList, model: ResultModel, hits: list[Hit], mode: str, 
     view.verticalScrollBar().setValue(scroll)
 
 
-def summary_text(count: int, mode: str, asked: str, final: bool, indexing: bool) -> str:
-    """What the line above the list says: how many, ranked how, and whether more may come."""
+def summary_text(count: int, mode: str, asked: str, final: bool, indexing: IndexState | None) -> str:
+    """What the line above the list says: how many, ranked how, and whether more may come (`indexing`: the
+    state of a run not finished yet, None when the index is complete)."""
     if not final and not count:
         return "Searching…"
     parts = [plural(count, "result")]
@@ -75,6 +77,8 @@ def summary_text(count: int, mode: str, asked: str, final: bool, indexing: bool)
         parts.append("words only: search by meaning is not ready yet")
     else:
         parts.append(MODE_LABELS.get(mode, mode))
-    if indexing:
+    if indexing == "indexing":
         parts.append("still indexing: the list updates as files are added")
+    elif indexing == "paused":
+        parts.append("indexing paused: more files may match when it resumes")
     return "  ·  ".join(parts)

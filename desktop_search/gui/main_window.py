@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.user_chose = False  # the user moved in this query's results: a refresh keeps their choice
         self.placing = False  # the window itself is setting the current result
         self.statuses: list[LibraryStatus] | None = None
+        self.summed: tuple[int, str, bool] | None = None  # the list the summary line describes: count, mode, final
         self.quitting = False
         self.setWindowTitle("Desktop Search")
         self.setWindowIcon(icon("app"))
@@ -170,7 +171,8 @@ class MainWindow(QMainWindow):
         if not text.strip():
             self.model.set_hits([], "")
             self.preview.clear()
-            self.summary.setText("")
+            self.summed = None
+            self._update_summary()
             self._update_empty_state()
 
     def refresh_search(self) -> None:
@@ -198,14 +200,21 @@ class MainWindow(QMainWindow):
         self.placing = False
         if not hits:
             self.preview.clear()
-        indexing = self.indexing.state == "indexing"
-        asked = self.filters.mode_key()
         said = self.search.text().strip() and (hits or not final)  # no results: the page in their place says it
-        text = summary_text(len(hits), mode, asked, final, indexing) if said else ""
-        self.summary.setText(text)
+        self.summed = (len(hits), mode, final) if said else None
+        self._update_summary()
         if final and hits:
             self.recent.results_shown()
         self._update_empty_state()
+
+    def _update_summary(self) -> None:
+        """The line above the list: how many, ranked how, whether indexing (or a pause) may bring more."""
+        if self.summed is None:
+            self.summary.setText("")
+            return
+        count, mode, final = self.summed
+        indexing = self.indexing.state if self.indexing.unfinished() else None
+        self.summary.setText(summary_text(count, mode, self.filters.mode_key(), final, indexing))
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.user_chose = self.user_chose or not self.placing
@@ -262,6 +271,7 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: IndexState) -> None:
         self.indexing.set_state(state)
         self.session.state_changed(state)
+        self._update_summary()
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
@@ -281,7 +291,7 @@ class MainWindow(QMainWindow):
                 self.empty.show_nothing_indexed(self.indexing.state != "paused")
         else:
             filtered, still = self.filters.narrows(), self.indexing.under_way()
-            self.empty.show_no_results(text, self.filters.mode_key(), filtered, still)
+            self.empty.show_no_results(text, self.filters.mode_key(), filtered, still, self.indexing.state == "paused")
         self._show_page(self.empty)
 
     def _show_page(self, page: QWidget) -> None:

@@ -90,6 +90,24 @@ class ProgressTracker:
         self._samples: deque[tuple[float, int]] = deque()
         self._eta: float | None = None
         self._eta_at = 0.0
+        self._held_at: float | None = None  # when indexing was paused
+
+    def hold(self) -> None:
+        """Indexing paused: the time until go_on() counts neither in the speed nor against the time left."""
+        if self._held_at is None:
+            self._held_at = self.clock()
+
+    def go_on(self) -> None:
+        if self._held_at is None:
+            return
+        held = self.clock() - self._held_at
+        self._held_at = None
+        self._samples = deque((t + held, done) for t, done in self._samples)
+        self._eta_at += held
+
+    def time_left(self) -> float | None:
+        """The time left as it reads now (counted down since the last report; frozen while paused)."""
+        return self._counted_down(self._held_at if self._held_at is not None else self.clock())
 
     def update(self, progress: Progress) -> tuple[Progress, float | None]:
         """The report with counts carried over, and the time left to show (None: not known yet)."""

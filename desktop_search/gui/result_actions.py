@@ -43,18 +43,18 @@ class ResultActions(QObject):
 
     def open_from_start(self, hit: Hit | None) -> None:
         if hit is not None:
-            self._act(lambda: self.opener().open(hit.path))
+            self._act(lambda: self.opener().open(hit.path, self.show_error))
             self.opened.emit()
 
     def open_at_page(self, hit: Hit | None) -> None:
         if hit is not None and hit.page:
             page = hit.page
-            self._act(lambda: self.opener().open_at_page(hit.path, page))
+            self._act(lambda: self.opener().open_at_page(hit.path, page, self.show_error))
             self.opened.emit()
 
     def reveal(self, hit: Hit | None) -> None:
         if hit is not None:
-            self._act(lambda: self.opener().reveal(hit.path))
+            self._act(lambda: self.opener().reveal(hit.path, self.show_error))
 
     def copy_path(self, hit: Hit | None) -> None:
         if hit is not None:

@@ -65,7 +65,8 @@ def test_a_paused_index_run_stops_embedding_and_resumes_where_it_was(
     assert calls_at_resume == [1], "embedding went on while paused"
     phases = [r.phase for r in reports]
     assert phases.count("paused") == 1
-    before, after = reports[phases.index("paused") - 1], reports[phases.index("paused") + 1]
+    assert phases[phases.index("paused") + 1] == "resumed"  # said at once, not with the next batch
+    before, after = reports[phases.index("paused") - 1], reports[phases.index("paused") + 2]
     assert after.files_total == before.files_total == 30, "the run went on; it did not start over"
     assert after.files_done >= before.files_done
     assert reports[-1].phase == "done"

@@ -23,13 +23,13 @@ class RecordingOpener:
         self.opened_at: list[tuple[str, int]] = []
         self.revealed: list[str] = []
 
-    def open(self, path: str) -> None:
+    def open(self, path: str, report: object) -> None:
         self.opened.append(path)
 
-    def open_at_page(self, path: str, page: int) -> None:
+    def open_at_page(self, path: str, page: int, report: object) -> None:
         self.opened_at.append((path, page))
 
-    def reveal(self, path: str) -> None:
+    def reveal(self, path: str, report: object) -> None:
         self.revealed.append(path)
 
 

@@ -4,8 +4,10 @@ the empty page says indexing is under way, a refresh keeps the user's place, and
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 
 from desktop_search.services import build_services
@@ -100,6 +102,70 @@ def test_counts_on_screen_go_on_after_pause_and_resume(qtbot, make_gui, settings
     assert min(after) >= max(before), "the passage count started again after Resume"
     qtbot.waitUntil(lambda: window.indexing.label.text() == "80 files indexed", timeout=10000)
     assert window.indexing.label.isVisible()
+
+
+class GatedEmbedder(SlowEmbedder):
+    """Once gated, embeds a batch only when the test lets one through, so a test can know no batch ran."""
+
+    def __init__(self) -> None:
+        super().__init__(0.2)
+        self.gated = False
+        self.waiting = False  # a batch waits at the gate
+        self.permits = threading.Semaphore(0)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        if self.gated:
+            self.waiting = True
+            self.permits.acquire(timeout=120)
+            self.waiting = False
+        return super()._embed_batch(texts)
+
+    def open(self) -> None:
+        self.gated = False
+        self.permits.release(1000)
+
+
+def test_resume_shows_at_once_though_the_next_batch_is_far_off(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    embedder = GatedEmbedder()
+    services = build_services(settings, embedder=embedder)
+    session, window = make_gui(services)
+    status = window.indexing
+    window.add_folders([str(write_folder(tmp_path / "many", 100))])
+    # Every file read: from here on only embedded batches report progress (~30 batches of 0.2 s are left).
+    qtbot.waitUntil(lambda: "100 / 100 files" in status.label.text(), timeout=60000)
+    embedder.gated = True
+    window.filters.set_mode("keyword")
+    window.search.setText("invoice")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.summary.isVisible() and "still indexing" in window.summary.text(), timeout=10000)
+    try:
+        qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: status.state == "paused" or embedder.waiting, timeout=10000)
+        if embedder.waiting:  # the batch under way ends; the run then stops at the pause
+            embedder.permits.release()
+        qtbot.waitUntil(lambda: status.state == "paused", timeout=10000)
+        assert status.pause_button.text() == "Resume"
+        assert "indexing paused" in window.summary.text()
+        assert "still indexing" not in window.summary.text()
+        window.search.setText("zeppelin")
+        window.run_search()
+        qtbot.waitUntil(lambda: "Indexing is paused (100 of 100 files read" in visible_text(window), timeout=10000)
+        window.search.setText("invoice")
+        window.run_search()
+        qtbot.waitUntil(lambda: "indexing paused" in window.summary.text(), timeout=10000)
+        embedded = embedder.texts_embedded
+
+        qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)
+
+        qtbot.waitUntil(lambda: status.pause_button.text() == "Pause", timeout=10000)
+        assert re.search(r"[\d,]+ / [\d,]+ passages embedded", status.label.text()), status.label.text()
+        assert "paused" not in status.label.text()
+        assert status.label.isVisible()
+        assert embedder.texts_embedded == embedded, "the window said it resumed only once a batch was done"
+        assert "still indexing" in window.summary.text()
+    finally:
+        embedder.open()
+    qtbot.waitUntil(lambda: status.label.text() == "100 files indexed", timeout=60000)
 
 
 def test_the_start_page_counts_files_while_a_folder_is_indexed(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -29,16 +33,19 @@ def test_notices_have_room_beside_a_busy_indexing_status(qtbot, make_gui, servic
     session, window = make_gui(services)
     window.add_folders([str(docs)])
     qtbot.waitUntil(lambda: "Added" in window.status_line.text(), timeout=10000)
+    # The real run ends first, so that its own reports do not replace the line set below.
+    qtbot.waitUntil(lambda: window.indexing.label.text() == "8 files indexed", timeout=30000)
     busy = Progress(
         "default", "index", 95, 121, 34, 190, 4.6, 30.0, str(docs / "a-rather-long-file-name-being-read.pdf")
     )
+    window.indexing.set_state("indexing")
     window.indexing.set_progress(busy)  # the longest line indexing shows
     window.status_line.show_message(message := f"Added {docs} to library 'default'.")
-    qtbot.wait(50)  # a layout pass
 
-    assert fully_shown(window.status_line, message), (window.status_line.width(), window.statusBar().width())
+    # Once laid out (a pass or two of the event loop): the whole notice, and room left for indexing.
+    qtbot.waitUntil(lambda: fully_shown(window.status_line, message) and window.indexing.label.width() > 150)
+    assert window.indexing.label.text().startswith("Indexing 'default': 95 / 121 files")
     assert window.indexing.label.isVisible()
-    assert window.indexing.label.width() > 150
     assert window.indexing.pause_button.isVisible()
     line, indexing = window.status_line.geometry(), window.indexing.geometry()
     assert line.right() < indexing.left(), "the notice and the indexing status overlap"
@@ -86,3 +93,52 @@ def test_a_model_download_that_cannot_reach_the_hub_says_so(qtbot, make_gui, ser
     assert "Cannot reach 127.0.0.1" in window.notice.label.text()
     assert window.notice.label.width() > 200
     assert inside(window.notice, window)
+
+
+def fake_xdg_open(folder: Path, code: int) -> Path:
+    """An xdg-open that notes the path it was asked to open and exits with `code`: 3 is what xdg-open says when
+    no application is set up for the file's type (a desktop without one, as under Xvfb)."""
+    folder.mkdir()
+    tool = folder / "xdg-open"
+    tool.write_text(f'#!/bin/sh\necho "$1" >> "{folder / "asked"}"\nexit {code}\n')
+    tool.chmod(0o755)
+    return folder / "asked"
+
+
+def open_first_result(qtbot, make_gui, services, docs):  # type: ignore[no-untyped-def]
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    session, window = make_gui(services)
+    window.opener = SystemOpener()
+    window.search.setText("invoice")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    return window, window.results.current_hit().path
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="xdg-open opens files on Linux and BSD")
+def test_a_file_no_application_can_open_says_so_in_a_banner(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, services, docs, tmp_path, monkeypatch
+) -> None:
+    asked = fake_xdg_open(tmp_path / "bin", 3)
+    monkeypatch.setenv("PATH", f"{asked.parent}{os.pathsep}{os.environ['PATH']}")
+    window, path = open_first_result(qtbot, make_gui, services, docs)
+
+    qtbot.waitUntil(window.notice.isVisible, timeout=15000)
+    assert asked.read_text().splitlines() == [path]
+    assert f"No application is set up to open {Path(path).name}" in window.notice.label.text()
+    assert window.notice.label.width() > 200
+    assert inside(window.notice, window)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="xdg-open opens files on Linux and BSD")
+def test_a_file_that_opens_shows_no_banner(qtbot, make_gui, services, docs, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked = fake_xdg_open(tmp_path / "bin", 0)
+    monkeypatch.setenv("PATH", f"{asked.parent}{os.pathsep}{os.environ['PATH']}")
+    window, path = open_first_result(qtbot, make_gui, services, docs)
+
+    qtbot.waitUntil(lambda: asked.exists() and not any(t.name == "open-watch" for t in threading.enumerate()))
+    qtbot.wait(100)  # the watcher's word, had it one, would be on its way to the window
+    assert asked.read_text().splitlines() == [path]
+    assert not window.notice.isVisible()

@@ -51,14 +51,17 @@ def test_preview_marks_every_term_the_passage_and_the_pages() -> None:
 
 
 def test_result_count_and_ranking_say_what_the_list_is() -> None:
-    assert summary_text(1, "hybrid", "hybrid", True, False) == "1 result  ·  Meaning + words"
-    assert summary_text(0, "keyword", "keyword", True, False) == "0 results  ·  Words only"
-    words_only = summary_text(3, "keyword", "hybrid", True, False)  # asked for meaning; the vectors are not there
+    assert summary_text(1, "hybrid", "hybrid", True, None) == "1 result  ·  Meaning + words"
+    assert summary_text(0, "keyword", "keyword", True, None) == "0 results  ·  Words only"
+    words_only = summary_text(3, "keyword", "hybrid", True, None)  # asked for meaning; the vectors are not there
     assert words_only.startswith("3 results")
     assert "not ready yet" in words_only
     assert "Meaning + words" not in words_only
-    assert "ranking by meaning" in summary_text(2, "keyword", "hybrid", False, False)
-    assert "still indexing" in summary_text(2, "hybrid", "hybrid", True, True)
+    assert "ranking by meaning" in summary_text(2, "keyword", "hybrid", False, None)
+    assert "still indexing" in summary_text(2, "hybrid", "hybrid", True, "indexing")
+    paused = summary_text(2, "hybrid", "hybrid", True, "paused")
+    assert "indexing paused" in paused
+    assert "still indexing" not in paused
 
 
 class Clock:
@@ -134,3 +137,24 @@ def test_time_left_moves_smoothly_and_says_under_a_minute_only_when_it_is() -> N
         assert naive_too_soon  # the run's own estimate (speed since the start) says under half a minute too soon
         rises = [b - a for a, b in zip(shown, shown[1:], strict=False)]
         assert max(rises) < 0.5, "the time left went up by minutes at once"
+
+
+def test_a_pause_counts_neither_in_the_speed_nor_against_the_time_left() -> None:
+    clock = Clock()
+    tracker = ProgressTracker(clock)
+    tracker.update(Progress("docs", "scan"))
+    eta = None
+    for second in range(1, 41):  # 2 passages a second, 1,000 in all
+        clock.now = second
+        _, eta = tracker.update(Progress("docs", "index", 100, 100, 2 * second, 1000, 2.0))
+    assert eta is not None
+    assert 400 < eta < 500
+    tracker.hold()
+    clock.now += 600  # ten minutes' pause
+    assert tracker.time_left() == eta, "the time left ran down while paused"
+    tracker.go_on()
+    clock.now += 1
+    _, after = tracker.update(Progress("docs", "index", 100, 100, 82, 1000, 2.0))
+    assert after is not None
+    assert abs(after - (eta - 1)) < 10, (eta, after)
+    assert "about 8 min left" in describe(Progress("docs", "index", 100, 100, 82, 1000, 2.0), after)
