@@ -52,7 +52,8 @@ def test_notices_have_room_beside_a_busy_indexing_status(qtbot, make_gui, servic
     assert inside(window.indexing.pause_button, window)
 
 
-def test_opening_a_deleted_file_says_so_in_a_banner(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+def results_for_invoice(qtbot, make_gui, services, docs):  # type: ignore[no-untyped-def]
+    """A window with the system's opener, showing the results for "invoice"."""
     services.libraries.add_folders([str(docs)])
     index_all(services)
     session, window = make_gui(services)
@@ -60,6 +61,11 @@ def test_opening_a_deleted_file_says_so_in_a_banner(qtbot, make_gui, services, d
     window.search.setText("invoice")
     window.run_search()
     qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    return window
+
+
+def test_opening_a_deleted_file_says_so_in_a_banner(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    window = results_for_invoice(qtbot, make_gui, services, docs)
     Path(window.results.current_hit().path).unlink()
     assert not window.notice.isVisible()
 
@@ -106,13 +112,7 @@ def fake_xdg_open(folder: Path, code: int) -> Path:
 
 
 def open_first_result(qtbot, make_gui, services, docs):  # type: ignore[no-untyped-def]
-    services.libraries.add_folders([str(docs)])
-    index_all(services)
-    session, window = make_gui(services)
-    window.opener = SystemOpener()
-    window.search.setText("invoice")
-    window.run_search()
-    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    window = results_for_invoice(qtbot, make_gui, services, docs)
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     return window, window.results.current_hit().path
 
