@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop_search.gui.icons import icon
 from desktop_search.gui.model_picker import ModelPicker
+from desktop_search.gui.notices import WrappingLabel
 from desktop_search.gui.progress_text import plural
 
 
@@ -31,8 +32,7 @@ class EmptyState(QWidget):
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.title.setFont(font)
-        self.body = QLabel()
-        self.body.setWordWrap(True)
+        self.body = WrappingLabel()
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.model_label = QLabel("Model (you can change it per library later):")
         self.picker = ModelPicker(models_dir)

@@ -304,15 +304,23 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self.splitter.setSizes([11, 9]))
 
     def add_folders_requested(self) -> None:
-        if folders := pick_folders(self):
+        if self._first_model_missing() is None and (folders := pick_folders(self)):  # said before folders are picked
             self.add_folders(folders)
+
+    def _first_model_missing(self) -> str | None:
+        """On first run, the model chosen on the start page when it is not on this computer yet (said in the
+        banner); else None."""
+        model = self.empty.picker.model_id() if self.statuses == [] else None
+        if model is None or self.empty.picker.is_ready():
+            return None
+        self.show_error(f"Download {model} first, or choose the offline default model.")
+        return model
 
     def add_folders(self, paths: list[str]) -> None:
         """Add folders to the default library (with the model chosen on first run) and index them."""
-        model = self.empty.picker.model_id() if self.statuses == [] else None
-        if model is not None and not self.empty.picker.is_ready():
-            self.show_error(f"Download {model} first, or choose the offline default model.")
+        if self._first_model_missing() is not None:
             return
+        model = self.empty.picker.model_id() if self.statuses == [] else None
         if model is not None and (model := confirm_model(self, paths, model, self.session.settings.device)) is None:
             return
         self.session.commands.add_folders(paths, model=model)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from desktop_search.embed.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, model_dir
 from desktop_search.errors import ModelNotAvailable
 from desktop_search.gui.download_worker import DownloadBridge, DownloadWorker
+from desktop_search.gui.notices import WrappingLabel
 from desktop_search.gui.remote_consent import ask_consent
 
 
@@ -54,8 +55,7 @@ class ModelPicker(QWidget):
         self.worker: DownloadWorker | None = None
         self.combo = QComboBox()
         self.combo.setAccessibleName("Model")
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = WrappingLabel()
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self._on_download_clicked)
         self.bar = QProgressBar()

@@ -106,6 +106,21 @@ def test_cancelling_at_the_estimate_adds_nothing(qtbot, make_gui, services, docs
     assert window.empty.add_button.isVisible()  # still the first-run page
 
 
+def test_a_model_not_downloaded_is_said_before_folders_are_picked(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    qtbot.waitUntil(window.empty.picker.isVisible, timeout=5000)
+    _choose(window.empty.picker, "cde-small-v2")  # not on this computer
+    dialogs: list[QWidget] = []
+    stop_watching = when_shown(QFileDialog, lambda dialog: dialog.reject(), dialogs)  # type: ignore[attr-defined]
+
+    qtbot.mouseClick(window.empty.add_button, LEFT)  # a folder dialog would be shown (modal) before this returns
+
+    stop_watching()
+    assert dialogs == []
+    qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+    assert window.notice.label.text() == "Download cde-small-v2 first, or choose the offline default model."
+
+
 def test_the_library_manager_says_how_long_another_model_takes(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
     services.libraries.add_folders([str(docs)])
     index_all(services)
@@ -123,3 +138,22 @@ def test_an_unmeasured_speed_is_said_to_be_reckoned(docs: Path) -> None:
     size = measure_folders([str(docs)])
     assert "not measured" in time_text(CATALOG["cadet-embed-base-v1"], size, "cpu")
     assert "not measured" not in time_text(CATALOG["cde-small-v2"], size, "cpu")
+
+
+def test_a_slow_models_note_on_the_first_run_page_shows_every_line(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
+    session, window = make_gui(services)
+    picker = window.empty.picker
+    qtbot.waitUntil(picker.isVisible, timeout=5000)
+    picker.combo.setCurrentIndex(picker.combo.findData("cde-small-v2"))
+    note = picker.note
+
+    button = window.empty.add_button
+
+    def whole() -> bool:  # as tall as its wrapped lines at its width (it was given two of three), above the button
+        below = note.mapTo(window, note.rect().bottomLeft()).y() < button.mapTo(window, button.rect().topLeft()).y()
+        return note.isVisible() and note.height() >= note.heightForWidth(note.width()) and below
+
+    qtbot.waitUntil(whole, timeout=5000)  # once laid out
+    assert note.heightForWidth(note.width()) > note.fontMetrics().lineSpacing() * 2  # three lines at this width
+    assert "slower than all-minilm-l6-v2" in note.text()
+    assert button.isVisible()
