@@ -13,6 +13,28 @@ from desktop_search.embed.base import Embedder, TextTokenizer
 from desktop_search.embed.catalog import ModelSpec
 from desktop_search.embed.device import DevicePlan
 from desktop_search.embed.tokenizer import HFTokenizer
+from desktop_search.errors import ModelNotAvailable
+
+
+def load_encoder(folder: Path) -> torch.nn.Module:
+    """The encoder in `folder`, without transformers' load report: only the pooler (a head for next-sentence
+    training that mean pooling never uses) may be missing; any other missing weight is an error, since the model
+    would run with random weights. (Where the environment variable CI is set, transformers sends its report to
+    the root logger as a WARNING; elsewhere it prints it to stderr. Users saw a table for the pooler.)"""
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    try:
+        model, info = AutoModel.from_pretrained(
+            folder, local_files_only=True, use_safetensors=True, output_loading_info=True
+        )
+    finally:
+        hf_logging.set_verbosity(level)
+    missing = sorted(key for key in info.get("missing_keys", ()) if not key.startswith("pooler."))
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise ModelNotAvailable(f"The model in {folder} is incomplete: its weights lack {shown}. Download it again.")
+    return model  # type: ignore[no-any-return]
 
 
 class BiEncoder(Embedder):
@@ -25,9 +47,7 @@ class BiEncoder(Embedder):
         self.plan = plan
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)
         torch.set_num_threads(plan.threads)
-        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True)
-        self._model = model.to(device=plan.device, dtype=plan.dtype).eval()
+        self._model = load_encoder(folder).to(device=plan.device, dtype=plan.dtype).eval()
 
     @property
     def tokenizer(self) -> TextTokenizer:
