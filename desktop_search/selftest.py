@@ -1,8 +1,10 @@
 """`desktop-search --self-test`: index the bundled sample into a temp home and check real searches.
 
 The sample (`resources/sample`, written by `packaging/make_sample.py`) holds one file of every format we
-index; each search below asks for words only its file contains. It also checks what a frozen build can
-lose without failing the searches: the sqlite-vec extension, the model-download code and the CDE backend.
+index, a scanned page and a picture among them (read by OCR, turned on for the test); each search below asks
+for words only its file contains. It also checks what a frozen build can lose without failing the searches:
+the sqlite-vec extension, which embedding backend ran (on a CPU it must be OpenVINO, whose plugins a frozen
+build loads by file name), the model-download code and the CDE backend.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ QUERIES = (
     Query("EPUB", "brass lantern clockwork", "hybrid", "lighthouse-keeper.epub"),
     Query("HTML", "zigzag path Falcon Ridge", "hybrid", "trail-guide.html"),
     Query("RTF", "damsons with cinnamon", "hybrid", "plum-jam.rtf"),
+    Query("scanned PDF (OCR)", "Harbour Joinery invoice", "hybrid", "scanned-invoice.pdf", page=1),
+    Query("picture (OCR)", "Marigold Cottage Ottoline Fairweather", "hybrid", "parcel-label.png"),
 )
 
 
@@ -105,14 +109,23 @@ def _index(services: Services) -> str:
     if status.failed or status.skipped:
         problems = "; ".join(f"{Path(f.path).name}: {f.error}" for f in status.failed_files)
         raise AssertionError(f"{status.failed} failed, {status.skipped} skipped: {problems}")
-    return f"{status.files} files, {status.chunks} passages"
+    return f"{status.files} files, {status.chunks} passages, {len(status.ocr_files)} read by OCR"
 
 
 def _model(services: Services) -> str:
     library = services.libraries.get("default")
     embedder = services.embedders(library.model_id)
-    device = getattr(getattr(embedder, "plan", None), "device", "unknown")
-    return f"{library.model_id} on {device}"
+    plan = getattr(embedder, "plan", None)  # torch's device plan; OpenVINO runs on the CPU only
+    device = getattr(plan, "device", "cpu")
+    precision = getattr(embedder, "precision", "") or str(getattr(plan, "dtype", "")).removeprefix("torch.")
+    return f"{library.model_id} by the {embedder.backend} backend ({precision}) on {device}"
+
+
+def _cpu_backend(services: Services) -> str:
+    from desktop_search.embed.selfcheck import openvino_cpu
+
+    model_id = services.libraries.get("default").model_id
+    return openvino_cpu(model_id, services.settings.models_dir, services.embedders(model_id).backend)
 
 
 def _download_client() -> str:
@@ -135,13 +148,14 @@ def run_self_test(
     with tempfile.TemporaryDirectory(prefix="desktop-search-selftest-") as tmp:
         folder = Path(tmp) / "sample"
         shutil.copytree(resources_dir() / "sample", folder)
-        services = build_services(Settings(home=Path(tmp) / "home", device=device))
+        services = build_services(Settings(home=Path(tmp) / "home", device=device, ocr=True))
         try:
             report.run("sqlite-vec", lambda: f"extension {value(services.store.conn, 'SELECT vec_version()')} loaded")
             services.libraries.add_folders([str(folder)])
             if report.run("model", lambda: _model(services)) and report.run("index", lambda: _index(services)):
                 for query in queries:
                     report.run(query.label, lambda q=query: _search(services, q))  # type: ignore[misc]
+            report.run("CPU backend", lambda: _cpu_backend(services))
         finally:
             services.close()
     report.run("download", _download_client)

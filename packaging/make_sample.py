@@ -1,10 +1,11 @@
 """Write the self-test's sample documents (one per format) into desktop_search/resources/sample.
 
-Run once when the sample changes (`python packaging/make_sample.py`, from the repo root with the dev extras);
+Run once when the sample changes (`python packaging/make_sample.py [FILE ...]`, from the repo root with the dev extras);
 the files are committed as package data. Each file holds words that no other sample contains, so that
 `--self-test` can check that a query for them finds that file, and the PDF's second page holds its own.
 The PDF is written by Qt's PDF writer (embedded font subsets, as real PDFs have); the Office files by
-python-docx, python-pptx and openpyxl; ODT and EPUB by the tests' spec-conforming writers.
+python-docx, python-pptx and openpyxl; ODT and EPUB by the tests' spec-conforming writers. Two files have no
+text layer, for OCR: a scanned page as an image-only PDF and a picture (PNG), drawn as the OCR tests draw theirs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pptx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.core.extract.ocr_samples import page_picture, png_bytes, scanned_pdf  # noqa: E402
 from tests.core.extract.samples import make_epub, make_odf  # noqa: E402
 
 SAMPLE = ROOT / "desktop_search" / "resources" / "sample"
@@ -103,7 +105,8 @@ def rtf(paragraphs: list[str]) -> bytes:
     return (r"{\rtf1\ansi\ansicpg1252{\fonttbl\f0\froman Times New Roman;}\f0\fs24 " + body + r"\par}" + "\n").encode()
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Write every sample file, or only those named (the others' bytes change on every run: zip timestamps)."""
     # The words that desktop_search/selftest.py queries are in these texts and in no other sample file.
     files = {
         "field-survey.pdf": pdf(
@@ -163,11 +166,20 @@ def main() -> None:
                 "Pour into warm jars and seal at once.",
             ]
         ),
+        # For OCR, words in capitals and digits: the recognizer sometimes drops the spaces between lower-case words.
+        "scanned-invoice.pdf": scanned_pdf(
+            [page_picture(("Invoice INV-2024-0317 from Harbour Joinery Ltd.", "Oak staircase repair, new handrail."))]
+        ),
+        "parcel-label.png": png_bytes(
+            page_picture(("Parcel PX-5581 for Marigold Cottage", "Signed by Ottoline Fairweather"), size=(700, 180))
+        ),
     }
     for name, data in files.items():
+        if only and name not in only:
+            continue
         (SAMPLE / name).write_bytes(data)
         print(f"{len(data):>7,} bytes  {name}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

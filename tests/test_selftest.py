@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # the bundled model, really loaded
 
 def test_the_sample_holds_a_file_of_every_document_format_the_issue_names() -> None:
     kinds = {BY_EXTENSION[p.suffix].name for p in (resources_dir() / "sample").iterdir()}
-    assert {"pdf", "docx", "pptx", "xlsx", "odt", "epub", "html", "rtf", "markdown", "rst", "text"} <= kinds
+    assert {"pdf", "docx", "pptx", "xlsx", "odt", "epub", "html", "rtf", "markdown", "rst", "text", "image"} <= kinds
 
 
 def test_the_self_test_passes_and_prints_one_line_per_check() -> None:
@@ -29,12 +29,17 @@ def test_the_self_test_passes_and_prints_one_line_per_check() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"self-test: OK ({len(selftest.QUERIES) + 5} checks)"
+    assert lines[-1] == f"self-test: OK ({len(selftest.QUERIES) + 6} checks)"
     checks = lines[:-1]
     assert all(line.startswith("ok  ") for line in checks), checks
     pdf = "ok    PDF: 'octopus and hermit crabs in the tide pool' -> field-survey.pdf, page 2"
     assert any(line.startswith(pdf) for line in checks)  # a slow check adds its time
-    assert any(line.startswith("ok    index: 12 files") for line in checks)
+    assert any(line.startswith("ok    index: 14 files") and "2 read by OCR" in line for line in checks)
+    scan = "ok    scanned PDF (OCR): 'Harbour Joinery invoice' -> scanned-invoice.pdf, page 1"
+    assert any(line.startswith(scan) for line in checks)
+    # The default backend on a CPU is OpenVINO's (int8 where the CPU has int8 dot products), and it says so.
+    assert any(line.startswith("ok    model: all-minilm-l6-v2 by the openvino") for line in checks), checks
+    assert any(line.startswith("ok    CPU backend: openvino") and "CPU plugin on" in line for line in checks)
     assert any(line.startswith("ok    CDE backend: CDEEmbedder, ModernBertModel, NomicBertModel") for line in checks)
     assert any(line.startswith("ok    sqlite-vec: extension v") for line in checks)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # A one-layer, 32-wide backbone: the real towers' code, run in milliseconds.
 _TINY = {
     "hidden_size": 32,
@@ -52,3 +54,32 @@ def download_client() -> str:
     from desktop_search.embed.download import download_model  # noqa: F401
 
     return str(huggingface_hub.__version__)
+
+
+def openvino_cpu(model_id: str, models_home: Path, ran_on: str) -> str:
+    """The backend a CPU runs `model_id` on by default must be OpenVINO's, and it must load and embed.
+
+    `ran_on` is the backend that embedded the self-test's index: when it is that one, the searches have shown it
+    embeds; otherwise (a machine with a GPU, a backend pinned by DESKTOP_SEARCH_BACKEND) the model is loaded on the
+    CPU here. Fails when OpenVINO or its CPU plugin is missing (a frozen build loads the plugin by file name).
+    """
+    import numpy as np
+
+    from desktop_search.embed.catalog import get_spec
+    from desktop_search.embed.loader import load_embedder
+    from desktop_search.embed.openvino_bert import import_openvino
+    from desktop_search.embed.registry import choose_backend
+
+    spec = get_spec(model_id)
+    chosen = choose_backend(spec, "cpu")
+    if not chosen.name.startswith("openvino"):
+        raise RuntimeError(f"OpenVINO is not in this installation: a CPU would run {model_id} on {chosen.name}")
+    ov = import_openvino()
+    cpu = ov.Core().get_property("CPU", "FULL_DEVICE_NAME")  # loads the CPU plugin
+    where = f"OpenVINO {ov.__version__.split('-')[0]}, CPU plugin on {cpu}"
+    if ran_on == chosen.name:
+        return f"{chosen.name} embedded the index and the queries ({where})"
+    vector = load_embedder(model_id, models_home, "cpu", backend=chosen.name).embed_query("a test sentence")
+    if vector.shape != (spec.dim,) or not np.isfinite(vector).all():
+        raise RuntimeError(f"{chosen.name} gave a vector of shape {vector.shape}")
+    return f"{chosen.name} loads and embeds ({spec.dim} dimensions; {where}); the index ran on {ran_on}"
