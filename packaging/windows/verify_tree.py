@@ -2,12 +2,15 @@
 
     python packaging/windows/verify_tree.py [--tree build/windows/tree] [--installer dist/DesktopSearch-…-setup.exe]
 
-1. imports: every module of desktop_search in the tree, and every module they import (stdlib or third-party),
-   resolves to a file of the tree (or a module built into python313.dll); an import guarded by
-   `except ImportError` or under TYPE_CHECKING may be missing and is listed, not failed;
+1. imports: every module of desktop_search in the tree, and of the packages it imports inside functions whose own
+   imports are its business too (RapidOCR: OpenCV, pyclipper, Shapely, ONNX Runtime), and every module they
+   import (stdlib or third-party), resolves to a file of the tree (or a module built into python313.dll); an
+   import guarded by `except ImportError` or under TYPE_CHECKING may be missing and is listed, not failed;
 2. DLLs: every .exe/.dll/.pyd is x64 and every DLL in its import tables (direct and delay-loaded) is in the
    tree or is part of Windows;
-3. contents: the offline model, the sqlite-vec and pdfium libraries, the icons and the self-test sample;
+3. contents: the offline model, the sqlite-vec and pdfium libraries, the icons and the self-test sample; and the
+   files that packages open by name at run time, which no import table names (packaging/bundle_contents.py):
+   OpenVINO's CPU plugin and IR reader beside openvino.dll, RapidOCR's models and settings, OpenCV's loader;
 4. launchers: the GUI one is a windowed (no console) program, the CLI one a console one, both start
    python/pythonw.exe beside them;
 5. installer: `7z x` of the setup .exe gives exactly the tree's files, byte for byte.
@@ -22,6 +25,7 @@ import ast
 import hashlib
 import re
 import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +34,8 @@ from pathlib import Path
 import pefile
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+from bundle_contents import missing_openvino_runtime, missing_rapidocr_data  # noqa: E402
 
 # Modules compiled into python313.dll (sys.builtin_module_names of CPython 3.13.2 for Windows, read under Wine).
 _BUILTINS = """
@@ -152,15 +158,21 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> Iterator[tuple[str
             stack.append((child, [*parents, node] if isinstance(node, ast.If | ast.Try) else parents))
 
 
+# Packages whose own imports are walked too: the app imports RapidOCR inside a function, and RapidOCR imports OpenCV,
+# pyclipper, Shapely, PyYAML and ONNX Runtime (the app itself imports none of them).
+WALKED = ("desktop_search", "rapidocr_onnxruntime")
+
+
 def check_imports(tree: Path, results: Results) -> None:
     resolver = Resolver(tree)
     site = tree / "python" / "Lib" / "site-packages"
-    package = site / "desktop_search"
-    sources = {p: ".".join(p.relative_to(site).with_suffix("").parts) for p in sorted(package.rglob("*.py"))}
-    if not sources:
-        results.line(False, "imports", f"no desktop_search package in {site}")
-        return
-    checked, missing, optional = 0, [], []
+    sources = {
+        p: ".".join(p.relative_to(site).with_suffix("").parts)
+        for name in WALKED
+        for p in sorted((site / name).rglob("*.py"))
+    }
+    checked, optional = 0, []
+    missing = [f"{name} (the package)" for name in WALKED if not (site / name).is_dir()]
     for path, module in sources.items():
         is_package = path.name == "__init__.py"
         module = module.removesuffix(".__init__")
@@ -175,7 +187,7 @@ def check_imports(tree: Path, results: Results) -> None:
                 (optional if guard else missing).append(f"{what} ({module}{', ' + guard if guard else ''})")
     for what in sorted(set(optional)):
         print(f"      optional, absent on Windows: {what}")
-    detail = f"{checked} imports in {len(sources)} modules resolve in the tree"
+    detail = f"{checked} imports in {len(sources)} modules of {', '.join(WALKED)} resolve in the tree"
     results.line(not missing, "imports", detail if not missing else "missing: " + "; ".join(sorted(set(missing))))
 
 
@@ -236,6 +248,20 @@ def check_contents(tree: Path, results: Results) -> None:
     results.line(not absent, "contents", detail or f"missing: {absent}")
 
 
+def check_loaded_by_name(tree: Path, results: Results) -> None:
+    """What packages open by file name at run time: no import and no import table names it (bundle_contents.py)."""
+    site = tree / "python" / "Lib" / "site-packages"
+    libs = site / "openvino" / "libs"
+    missing = [f"openvino/libs/{pattern}" for pattern in missing_openvino_runtime(libs)]
+    missing += [f"rapidocr_onnxruntime/{pattern}" for pattern in missing_rapidocr_data(site / "rapidocr_onnxruntime")]
+    missing += [f"cv2/{name}" for name in ("cv2.pyd", "config.py", "config-3.py", "load_config_py3.py")
+                if not (site / "cv2" / name).is_file()]  # fmt: skip
+    kept = sorted(p.name for p in libs.iterdir()) if libs.is_dir() else []
+    models = sorted(p.name for p in (site / "rapidocr_onnxruntime").glob("models/*.onnx"))
+    detail = f"openvino/libs: {' '.join(kept)}; RapidOCR models: {' '.join(models)}; OpenCV's loader"
+    results.line(not missing, "loaded by name", detail if not missing else f"missing: {missing}")
+
+
 def check_launchers(tree: Path, results: Results) -> None:
     expected = {
         "Desktop Search.exe": ("WINDOWS_GUI", "pythonw.exe"),
@@ -294,6 +320,7 @@ def main() -> int:
     check_imports(args.tree, results)
     check_dlls(args.tree, results)
     check_contents(args.tree, results)
+    check_loaded_by_name(args.tree, results)
     check_launchers(args.tree, results)
     if args.installer:
         check_installer(args.tree, args.installer, results)
