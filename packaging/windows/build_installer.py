@@ -71,7 +71,7 @@ PYTHON_LEFT_OUT = re.compile(
 # whose Qt libraries are not in PySide6-Essentials (verify_tree.py would find their DLLs missing), and OpenCV's FFmpeg
 # (loaded by name for video files only; OCR gives OpenCV pictures already decoded).
 WHEEL_LEFT_OUT = re.compile(
-    r"^(torch/(include|share|test)/|.*\.lib$|.*\.pdb$|"
+    r"^(torch/(include|share|test)/|openvino/(include|cmake|lib)/|.*\.lib$|.*\.pdb$|"
     r"PySide6/([a-z0-9]+\.exe|qml/|plugins/(designer|sqldrivers|qmltooling|platforminputcontexts)/|"
     r"plugins/imageformats/qpdf\.dll)|cv2/opencv_videoio_ffmpeg[^/]*\.dll$)"
 )
