@@ -21,7 +21,7 @@ STEPS = [
     "tray icon",
     "folder dialog at home",
     "indexing under way",
-    "nothing found yet while indexing",
+    "nothing found for it yet",
     "the right file without retyping",
     "its preview",
     "a visible error",

@@ -20,10 +20,26 @@ from typing import TypeVar
 import pytest
 
 TOOLS = ("Xvfb", "openbox", "trayer", "xdotool", "xwininfo", "xprop")
+
+
+def _xcb_libraries_missing() -> list[str]:
+    """Shared libraries Qt's X11 platform plugin needs that this system lacks (it would not start the app)."""
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists() or shutil.which("ldd") is None:
+        return []
+    listed = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, timeout=30).stdout
+    return [line.split()[0] for line in listed.splitlines() if "not found" in line]
+
+
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
+if sys.platform.startswith("linux") and not MISSING:
+    MISSING = _xcb_libraries_missing()
 NEEDS_X = pytest.mark.skipif(
     not sys.platform.startswith("linux") or bool(MISSING),
-    reason=f"needs {', '.join(MISSING) or 'Linux'} (Debian: apt-get install xvfb openbox trayer xdotool x11-utils)",
+    reason=f"needs {', '.join(MISSING) or 'Linux'} (Debian: the packages .ci/run installs, e.g. apt-get install "
+    "xvfb openbox trayer xdotool x11-utils libxcb-cursor0 libxkbcommon-x11-0)",
 )
 SCREEN = (1280, 800)
 T = TypeVar("T")
