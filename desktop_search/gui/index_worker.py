@@ -67,6 +67,7 @@ class IndexWorker:
         self._stopping = False
         self._state: IndexState | None = None
         self._resume_to: IndexState = "idle"  # the state a pause interrupted
+        self._state_lock = threading.Lock()
         self._last_emit = 0.0
         self._thread = threading.Thread(target=self._run, name="desktop-search-index", daemon=True)
 
@@ -93,14 +94,17 @@ class IndexWorker:
         self._put(command)
 
     def pause(self) -> None:
-        """Pause every indexer of this data folder (this window's, `watch`, `index`) between units of work."""
+        """Pause every indexer of this data folder (this window's, `watch`, `index`) between units of work. Said
+        at once: the unit under way (a batch of passages: seconds on a busy CPU) ends unseen."""
         self.services.pause.pause()
+        self._set_state("paused")
         self._wake()
 
     def resume(self) -> None:
         self.services.pause.resume()
         with self._lock:
             self._held = False
+        self._set_state(self._resume_to)
         self._wake()
 
     def _wake(self) -> None:
@@ -201,7 +205,7 @@ class IndexWorker:
         finally:
             with self._lock:
                 self._live_index = None
-            self._set_state("idle")
+            self._at_rest()
             self.bridge.librariesChanged.emit()
 
     def _index(self, request: _Index) -> None:
@@ -219,7 +223,7 @@ class IndexWorker:
         with self._lock:
             if self._cancel.is_set() and not self._stopping:
                 self._commands.append(request)  # interrupted by a change: run again after it
-        self._set_state("idle")
+        self._at_rest()
         self.bridge.librariesChanged.emit()
 
     def _report(self, progress: Progress) -> None:
@@ -230,19 +234,27 @@ class IndexWorker:
         if progress.phase in ("paused", "resumed"):
             self._set_state("paused" if progress.phase == "paused" else self._resume_to)
             return
-        if progress.phase in ("scan", "index"):
+        if progress.phase in ("scan", "index") and not self.services.pause.paused:
             self._set_state("indexing")
         now = time.monotonic()
         if progress.phase != "index" or now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
             self.bridge.progress.emit(progress)
         if progress.phase == "done":
-            self._set_state("idle")
+            self._at_rest()
             self.bridge.librariesChanged.emit()
 
-    def _set_state(self, state: IndexState) -> None:
-        if state == "paused" and self._state != "paused":  # a run held mid-way goes on indexing when resumed
-            self._resume_to = "indexing" if self._state == "indexing" else "idle"
-        if state != self._state:
-            self._state = state
-            self.bridge.state.emit(state)
+    def _at_rest(self) -> None:
+        """A run ended: idle, or paused while the switch is on (a resume then goes back to idle)."""
+        self._set_state("paused" if self.services.pause.paused else "idle", resume_to="idle")
+
+    def _set_state(self, state: IndexState, resume_to: IndexState | None = None) -> None:
+        """Called from both threads: the GUI's (Pause and Resume say so at once) and this one."""
+        with self._state_lock:
+            if state == "paused" and self._state != "paused":  # a run held mid-way goes on indexing when resumed
+                self._resume_to = "indexing" if self._state == "indexing" else "idle"
+            if resume_to is not None:
+                self._resume_to = resume_to
+            if state != self._state:
+                self._state = state
+                self.bridge.state.emit(state)

@@ -99,7 +99,9 @@ class IndexingStatus(QWidget):
         layout.addWidget(self.pause_button)
 
     def set_progress(self, progress: Progress) -> None:
-        self._show(*self.tracker.update(progress))
+        shown, eta = self.tracker.update(progress)
+        if self.state != "paused":  # the batch under way at Pause ends after it: the line goes on saying paused
+            self._show(shown, eta)
 
     def _show(self, shown: Progress, eta: float | None) -> None:
         self._say(describe(shown, eta), shown.current_file if shown.files_done < shown.files_total else "")

@@ -131,7 +131,7 @@ class ProgressTracker:
         if progress.phase == "done":
             self._base.pop(library, None)
         self.last = shown
-        return shown, self._time_left(shown) if progress.phase == "index" else None
+        return shown, self._time_left(shown) if progress.phase == "index" and self._held_at is None else None
 
     def _time_left(self, progress: Progress) -> float | None:
         now = self.clock()

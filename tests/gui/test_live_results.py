@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt
 
+from desktop_search.records import Progress
 from desktop_search.services import build_services
 from tests.conftest import index_all
 from tests.gui.test_indexing import SlowEmbedder, write_folder
@@ -125,7 +126,7 @@ class GatedEmbedder(SlowEmbedder):
         self.permits.release(1000)
 
 
-def test_resume_shows_at_once_though_the_next_batch_is_far_off(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_pause_and_resume_show_at_once_though_a_batch_takes_seconds(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     embedder = GatedEmbedder()
     services = build_services(settings, embedder=embedder)
     session, window = make_gui(services)
@@ -139,13 +140,19 @@ def test_resume_shows_at_once_though_the_next_batch_is_far_off(qtbot, make_gui, 
     window.run_search()
     qtbot.waitUntil(lambda: window.summary.isVisible() and "still indexing" in window.summary.text(), timeout=10000)
     try:
+        qtbot.waitUntil(lambda: embedder.waiting, timeout=10000)  # a batch is under way (held at the gate)
+        reports: list[Progress] = []
+        session.index_bridge.progress.connect(reports.append)
+
         qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: status.state == "paused" or embedder.waiting, timeout=10000)
-        if embedder.waiting:  # the batch under way ends; the run then stops at the pause
-            embedder.permits.release()
-        qtbot.waitUntil(lambda: status.state == "paused", timeout=10000)
-        assert status.pause_button.text() == "Resume"
+
+        assert status.pause_button.text() == "Resume"  # at once: the batch under way has not ended
+        assert status.label.text().startswith("Indexing paused")
         assert "indexing paused" in window.summary.text()
+        embedder.permits.release()  # the batch ends and reports; then the run holds at the pause
+        qtbot.waitUntil(lambda: any(r.phase == "index" for r in reports), timeout=10000)
+        assert status.label.text().startswith("Indexing paused"), "the batch's report said indexing went on"
+        assert status.pause_button.text() == "Resume"
         assert "still indexing" not in window.summary.text()
         window.search.setText("zeppelin")
         window.run_search()
