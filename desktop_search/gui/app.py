@@ -94,10 +94,10 @@ def run_gui(services: Services, options: GuiOptions) -> int:
     session.quitRequested.connect(app.quit)  # with a tray icon, closing the last window does not end the app
     code = app.exec()
     code = shooter.code if shooter is not None else code
-    if not session.shutdown():
-        # A thread is stuck inside a unit of work (a model batch, an extraction). Closing the database under
-        # it, or letting the interpreter tear torch down beneath it, would crash; SQLite's journal keeps the
-        # index consistent, and the persistent queue resumes the work next time. The log says where it hung.
+    if not session.shutdown():  # what is left of Quit's short wait (session.QUIT_GRACE_S)
+        # A thread is still inside a unit of work (a model batch Quit does not wait for, or one that hangs).
+        # Closing the database under it, or letting the interpreter tear torch down beneath it, would crash;
+        # SQLite's journal keeps the index consistent, and the persistent queue resumes the work next time.
         logging.shutdown()
         os._exit(code)
     return code

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop_search.gui.app import build_window  # noqa: E402
 from desktop_search.gui.main_window import MainWindow  # noqa: E402
-from desktop_search.gui.session import Session  # noqa: E402
+from desktop_search.gui.session import STOP_TIMEOUT_S, Session  # noqa: E402
 from desktop_search.services import Services  # noqa: E402
 from tests.gui.xdesktop import x_desktop  # noqa: E402, F401 - Xvfb + openbox + trayer for scenario tests
 
@@ -60,7 +60,7 @@ def make_gui(qtbot: object, opener: RecordingOpener) -> Iterator[object]:
 
     yield make
     for session in sessions:
-        assert session.shutdown(), "a worker thread did not stop"
+        assert session.shutdown(wait=STOP_TIMEOUT_S), "a worker thread did not stop"
         assert session.crash.reports == [], session.crash.reports
     assert app_threads() == [], f"leaked threads: {app_threads()}"
     leaked = [t for t in threading.enumerate() if t not in before]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QTreeWidget
 
 from desktop_search.embed.fake import HashEmbedder
 from desktop_search.gui.indexing_status import FailedFilesDialog
+from desktop_search.gui.session import STOP_TIMEOUT_S
 from desktop_search.records import LibraryStatus, Progress
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
@@ -194,7 +195,8 @@ def test_no_thread_outlives_the_window(qtbot, make_gui, services, docs) -> None:
     qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
     assert {t.name for t in app_threads()} >= {"desktop-search-index", "desktop-search-search"}
     window.quit()
-    assert session.stopped
+    assert not window.isVisible()  # at once; the threads end after their unit of work (a model batch: seconds)
+    assert session.shutdown(wait=STOP_TIMEOUT_S)
     assert app_threads() == []
 
 

@@ -78,6 +78,35 @@ def test_ctrl_q_while_indexing_ends_the_app_and_its_workers(x_desktop: XDesktop,
     assert status.returncode == 0, status.stderr
 
 
+@pytest.mark.slow
+def test_quit_does_not_wait_for_a_model_batch(x_desktop: XDesktop, tmp_path: Path, ended) -> None:  # type: ignore[no-untyped-def]
+    """A batch takes 10 s and more on a busy machine; here it never ends. Quit ends the app anyway (before, it
+    waited 30 s for the batch with no window left, and this failed), its workers end and the index stays whole."""
+    home = tmp_path / "data"
+    docs = write_documents(tmp_path / "docs")
+    added = subprocess.run(
+        [sys.executable, "-m", "desktop_search", "--home", str(home), "add", str(docs)], capture_output=True, text=True
+    )
+    assert added.returncode == 0, added.stderr
+    env = x_desktop.env(HOME=str(tmp_path / "user"), DESKTOP_SEARCH_HOME=str(home))
+    command = [sys.executable, "-m", "tests.gui.stuck_app", str(home)]
+    said = tmp_path / "stdout.txt"
+    with said.open("wb") as out:
+        app = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE)
+    ended.append(app)
+    window = wait_for("the main window", x_desktop.main_window, timeout=60)
+    wait_for("the tray icon", x_desktop.tray_icon, timeout=30)
+    wait_for("the model to be inside a batch", lambda: "embedding" in said.read_text(), timeout=60)
+    workers = descendants(app.pid)
+
+    x_desktop.key(window, "ctrl+q")
+
+    assert wait_for_exit(app) == 0
+    wait_for("every worker process to end", lambda: not any(alive(pid) for pid in workers), timeout=15)
+    db = apsw.Connection(str(home / "index.sqlite3"))
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
 def test_close_hides_to_the_tray_and_the_trays_quit_ends_the_app(x_desktop: XDesktop, tmp_path: Path, ended) -> None:  # type: ignore[no-untyped-def]
     app = start_app(x_desktop, tmp_path / "data")
     ended.append(app)
