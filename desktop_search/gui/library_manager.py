@@ -124,6 +124,7 @@ class LibraryManager(QDialog):
         )
         self.follow_links.clicked.connect(self._on_follow_links_clicked)
         self.picker = ModelPicker(models_dir)
+        self.picker_shows: tuple[str, str] | None = None  # the library and model the picker was last set to
         self.estimate = QLabel()  # how long re-indexing with the chosen model takes here, before "Use this model"
         self.estimate.setWordWrap(True)
         self.picker.combo.currentIndexChanged.connect(self._update_estimate)
@@ -182,8 +183,11 @@ class LibraryManager(QDialog):
         if not self.exclusions.hasFocus():
             self.exclusions.setPlainText("\n".join(record.exclusions))
         self.follow_links.setChecked(record.follow_links)
-        if not self.picker.combo.hasFocus() and self.picker.worker is None:
+        if (name, record.model_id) != self.picker_shows and self.picker.worker is None:
+            # Only when another library is shown or its model changed: statuses refresh every few seconds while
+            # indexing runs, and must not take back a model the user is choosing or downloading.
             self.picker.combo.setCurrentIndex(max(0, self.picker.combo.findData(record.model_id)))
+            self.picker_shows = (name, record.model_id)
         self.status.setText(status_text(status))
         self.ocr.setChecked(self.ocr_on(name))
         spec = CATALOG.get(record.model_id)

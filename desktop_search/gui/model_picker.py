@@ -171,7 +171,9 @@ class ModelPicker(QWidget):
         self._download_ended("Download cancelled. It resumes from where it stopped if you try again.")
 
     def _on_failed(self, message: str) -> None:
-        self._download_ended("")
+        """Said beside the Download button, where the user looks (the picker may sit in a dialog over the window
+        whose banner also shows it)."""
+        self._download_ended(f"Download failed: {message}")
         self.userError.emit(message)
 
     def _on_crashed(self, details: str) -> None:

@@ -81,14 +81,19 @@ def test_opening_a_deleted_file_says_so_in_a_banner(qtbot, make_gui, services, d
     assert not window.notice.isVisible()
 
 
-def test_a_model_download_that_cannot_reach_the_hub_says_so(qtbot, make_gui, services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def unreachable_hub(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Downloads go to a port with nothing listening: as unreachable as huggingface.co offline."""
     from huggingface_hub import constants
 
-    with socket.socket() as s:  # a port with nothing listening: as unreachable as huggingface.co offline
+    with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(constants, "ENDPOINT", f"http://127.0.0.1:{port}")
+
+
+def test_a_model_download_that_cannot_reach_the_hub_says_so(qtbot, make_gui, services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    unreachable_hub(monkeypatch)
     session, window = make_gui(services)
     picker = window.empty.picker
     qtbot.waitUntil(picker.isVisible, timeout=5000)  # the first-run page offers the models
@@ -99,6 +104,34 @@ def test_a_model_download_that_cannot_reach_the_hub_says_so(qtbot, make_gui, ser
     assert "Cannot reach 127.0.0.1" in window.notice.label.text()
     assert window.notice.label.width() > 200
     assert inside(window.notice, window)
+
+
+def test_the_library_manager_says_why_a_download_failed_and_keeps_the_chosen_model(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, services, docs, monkeypatch
+) -> None:
+    """The manager is a dialog over the window, whose banner it hides: the reason is said beside its Download
+    button. The model chosen there stays chosen while statuses refresh (they did every few seconds while indexing,
+    and put the library's model back, note and all)."""
+    unreachable_hub(monkeypatch)
+    services.libraries.add_folders([str(docs)])
+    session, window = make_gui(services)
+    manager = session.open_library_manager(window)
+    qtbot.waitUntil(lambda: manager.status.text().startswith("0 files indexed"), timeout=10000)
+    picker = manager.picker
+    picker.combo.setCurrentIndex(picker.combo.findData("cde-small-v2"))
+
+    session.index_worker.index()  # indexing ends with new statuses for the manager
+    qtbot.waitUntil(lambda: manager.status.text().startswith(f"{len(list(docs.rglob('*.*')))} files"), timeout=20000)
+    assert picker.combo.currentText().startswith("cde-small-v2")
+    assert picker.download_button.isVisible()
+
+    qtbot.mouseClick(picker.download_button, LEFT)
+    qtbot.waitUntil(lambda: "Cannot reach 127.0.0.1" in picker.note.text(), timeout=10000)
+    assert picker.note.isVisible()
+    assert picker.note.text().startswith("Download failed:")
+    assert picker.note.height() >= picker.note.heightForWidth(picker.note.width())  # every line of the reason
+    assert inside(picker.note, manager)
+    assert picker.combo.currentText().startswith("cde-small-v2")
 
 
 def fake_xdg_open(folder: Path, code: int) -> Path:
