@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import socket
 import sys
 import threading
+import time
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
-GRACE_S = 0.5  # a clean wind-down may take this long; then the process ends anyway (~0.5 s more to exit, loaded)
+GRACE_S = 0.3  # a clean wind-down may take this long once the stop thread runs; then the process ends anyway
+FORCE_S = 1.0  # after the signal, the guard ends a process that could not end itself (exiting takes ~0.7 s more)
+GOODBYE = 0xFF  # sent to the guard once the farewell is printed (signal numbers are below 65)
+# What the guard ignores: Ctrl+C, a logout or a service manager reach the command, which tells the guard.
+_GUARD_IGNORES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGTSTP")
 
 
 class StopOnSignal:
@@ -27,6 +35,12 @@ class StopOnSignal:
     cut short is rolled back, as after `kill -9`) and the OS drops the writer lock. Open this before lowering
     the process's priority: Linux keeps a nice value per thread, so the stopping thread keeps the normal one.
 
+    That thread still needs the interpreter lock, which another thread may hold: a low-priority thread that
+    other programs keep off the CPU (watch lowers its priority), or a C call that never lets go. So where
+    processes fork, the wake-up byte goes first to a guard, a small process forked here that holds no lock of
+    this one: it passes the byte on, and if this process still runs FORCE_S after the signal, it kills the
+    extraction workers and this process (exit status SIGKILL) and prints the farewell for it.
+
     A SIGINT that was ignored when the program started (a background job of a shell script) stays ignored.
     """
 
@@ -38,17 +52,21 @@ class StopOnSignal:
         self.requested = threading.Event()
         self._finished = threading.Event()
         self._previous: dict[signal.Signals, Any] = {}
-        self._sockets: tuple[socket.socket, socket.socket] | None = None
+        self._sockets: list[socket.socket] = []
+        self._guard: socket.socket | None = None
         self._previous_fd = -1
 
     def __enter__(self) -> StopOnSignal:
         reader, writer = socket.socketpair()
         writer.setblocking(False)
-        self._sockets = (reader, writer)
+        self._sockets = [reader, writer]
         self._previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
         for number in (signal.SIGINT, signal.SIGTERM):
             if signal.getsignal(number) is not signal.SIG_IGN:
                 self._previous[number] = signal.signal(number, self._in_main_thread)
+        self._guard = _start_guard(reader, {int(n) for n in self._previous}, _fileno(self.stream), self.farewell)
+        if self._guard is not None:
+            self._sockets.append(self._guard)
         threading.Thread(target=self._watch, args=(reader,), name="desktop-search-stop", daemon=True).start()
         return self
 
@@ -59,11 +77,10 @@ class StopOnSignal:
         signal.set_wakeup_fd(self._previous_fd)
         for number, handler in self._previous.items():
             signal.signal(number, handler)
-        if self._sockets is not None:
+        for sock in self._sockets:  # the guard sees the end of its sockets and ends too
             with contextlib.suppress(OSError):
-                self._sockets[0].shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in recv, which ends
-            for sock in self._sockets:
-                sock.close()
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in recv, which ends
+            sock.close()
 
     def _in_main_thread(self, signum: int, frame: FrameType | None) -> None:
         # The thread woken by the wake-up byte does the work; this only keeps SIGINT from raising
@@ -72,13 +89,17 @@ class StopOnSignal:
 
     def _watch(self, reader: socket.socket) -> None:
         wanted = {int(number) for number in self._previous}
+        source = self._guard or reader  # the guard passes on what the handler wrote
         while True:
             try:
-                data = reader.recv(64)
+                data = source.recv(64)
             except OSError:
                 return
             if not data:
-                return
+                if source is reader or self._finished.is_set():
+                    return
+                source = reader  # the guard is gone (killed by someone): listen to the handler itself
+                continue
             if wanted & set(data):  # other handled signals (pause, resume) write their numbers here too
                 break
         self.requested.set()
@@ -94,7 +115,109 @@ class StopOnSignal:
                 child.kill()
         with contextlib.suppress(Exception):  # a closed pipe or terminal must not keep the process alive
             print(self.farewell, file=self.stream, flush=True)
+        if self._guard is not None:
+            with contextlib.suppress(OSError):
+                self._guard.send(bytes([GOODBYE]))  # said: the guard, if it must end us, says nothing more
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(self.code)
+
+
+def _fileno(stream: TextIO) -> int:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream that is not a file (captured output)
+        return -1
+
+
+def _start_guard(signals: socket.socket, wanted: set[int], out: int, farewell: str) -> socket.socket | None:
+    """Fork the guard (see StopOnSignal); the socket to talk with it, or None where there is none."""
+    if not hasattr(os, "fork"):  # Windows: the stop thread listens to the handler itself
+        return None
+    ours, theirs = socket.socketpair()
+    main = os.getpid()
+    # Forking a process with threads is safe here: the child uses no lock of this process, only system calls.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            child = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            return None
+        if child == 0:
+            try:  # forked twice, so that the guard is nobody's child to wait for
+                if os.fork() == 0:
+                    _guard(main, signals.fileno(), theirs.fileno(), out, wanted, farewell.encode() + b"\n")
+            finally:
+                os._exit(0)
+    os.waitpid(child, 0)
+    theirs.close()
+    return ours
+
+
+def _guard(main: int, signals: int, talk: int, out: int, wanted: set[int], farewell: bytes) -> NoReturn:
+    """The guard's life, in the forked process: it never returns into the code of the process it came from."""
+    try:
+        os.setsid()  # out of the terminal's process group
+        signal.set_wakeup_fd(-1)
+        for name in _GUARD_IGNORES:
+            if (number := getattr(signal, name, None)) is not None:
+                signal.signal(number, signal.SIG_IGN)
+        _close_all_but({signals, talk, out})
+        _keep_watch(main, signals, talk, out, wanted, farewell)
+    finally:
+        os._exit(0)
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every inherited descriptor but `keep`: the guard must hold no lock, pipe or socket of the command."""
+    open_now: set[int] = set(range(1024))
+    for folder in ("/proc/self/fd", "/dev/fd"):  # Linux, macOS: the descriptors open now
+        with contextlib.suppress(OSError):
+            open_now = {int(name) for name in os.listdir(folder)}
+            break
+    for fd in open_now - keep:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _keep_watch(main: int, signals: int, talk: int, out: int, wanted: set[int], farewell: bytes) -> None:
+    """Pass signal numbers on to the command; FORCE_S after a stop signal, end it if it is still there."""
+    deadline: float | None = None
+    said_goodbye = False
+    while True:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([signals, talk], [], [], timeout)
+        if not ready:  # the deadline passed and the command is still there
+            _kill_with_children(main)
+            if not said_goodbye and out >= 0:
+                with contextlib.suppress(OSError):
+                    os.write(out, farewell)
+            return
+        if signals in ready:
+            data = os.read(signals, 64)
+            if not data:  # the command has ended
+                return
+            with contextlib.suppress(OSError):
+                os.write(talk, data)
+            if deadline is None and wanted & set(data):
+                deadline = time.monotonic() + FORCE_S
+        if talk in ready:
+            data = os.read(talk, 64)
+            if not data:  # the command has ended, or finished listening
+                return
+            said_goodbye = said_goodbye or GOODBYE in data
+
+
+def _kill_with_children(pid: int) -> None:
+    """SIGKILL a process and the processes it started (Linux lists them; elsewhere a worker sees its parent go)."""
+    children: set[int] = set()
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                children |= {int(child) for child in (task / "children").read_text().split()}
+    for target in (pid, *children):
+        with contextlib.suppress(OSError):
+            os.kill(target, signal.SIGKILL)
