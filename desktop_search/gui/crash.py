@@ -19,11 +19,15 @@ log = logging.getLogger("desktop_search")
 LOG_NAME = "desktop-search.log"
 
 
-def setup_log_file(log_dir: Path) -> Path:
-    """Send warnings and errors of the app to a rotating log file; returns its path."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+def setup_log_file(log_dir: Path) -> Path | None:
+    """Send warnings and errors of the app to a rotating log file; returns its path, or None where the folder
+    cannot be written (a read-only data folder: they go to stderr only)."""
     path = log_dir / LOG_NAME
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    except OSError:
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     log.addHandler(handler)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop_search.errors import UserError
+from desktop_search.errors import ReadOnlyIndex, UserError
 from desktop_search.services import Services, build_services
 from desktop_search.settings import Settings
 
@@ -16,11 +16,19 @@ log = logging.getLogger(__name__)
 
 
 def open_services(home: Path, device: str | None = None) -> Services:
-    """The app's services on the data folder `home`; raises UserError saying why the folder cannot be used."""
+    """The app's services on the data folder `home`; raises UserError saying why the folder cannot be used.
+
+    A read-only data folder that holds an index opens read-only: searching works, and the indexing thread says
+    in a banner why it cannot index (it cannot take the writer lock)."""
     settings = Settings.load(home)
     if device:
         settings = settings.with_changes(device=device)
-    return build_services(settings)
+    try:
+        return build_services(settings)
+    except ReadOnlyIndex:
+        if not settings.db_path.exists():
+            raise
+        return build_services(settings, readonly=True)
 
 
 class DataFolderProblem(QMessageBox):

@@ -160,6 +160,7 @@ def test_settings_are_saved_and_start_at_login_writes_an_autostart_entry(  # typ
 def test_a_bug_in_a_worker_is_logged_and_shown(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
     session, window = make_gui(services)
     log_file = setup_log_file(services.settings.log_dir)
+    assert log_file is not None
     assert log_file.name == LOG_NAME
 
     def broken(_services):  # type: ignore[no-untyped-def]

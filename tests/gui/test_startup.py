@@ -8,7 +8,12 @@ import apsw
 import pytest
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from desktop_search.embed.fake import HashEmbedder
+from desktop_search.gui import startup
+from desktop_search.gui.crash import setup_log_file
 from desktop_search.gui.startup import DataFolderProblem, open_or_ask
+from desktop_search.services import Services, build_services
+from tests.conftest import index_all
 from tests.gui.modal import when_shown
 from tests.test_cli_clean_exits import _read_only as read_only
 
@@ -97,3 +102,28 @@ def test_quit_in_the_dialog_opens_nothing(qtbot, tmp_path: Path) -> None:  # typ
     assert open_or_ask(home) is None
     assert len(seen) == 1
     assert not (home / "index.sqlite3").exists()
+
+
+def test_a_read_only_data_folder_with_an_index_is_searched_and_says_why_it_is_not_indexed(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, services: Services, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    services.close()
+    home = services.settings.home
+    embedder = HashEmbedder()
+    monkeypatch.setattr(startup, "build_services", lambda *a, **k: build_services(*a, embedder=embedder, **k))
+    with read_only(home):
+        opened = startup.open_services(home)  # no UserError, so open_or_ask shows no dialog
+        assert setup_log_file(opened.settings.log_dir) is None  # the log goes to stderr only, without a traceback
+        session, window = make_gui(opened, index_at_start=True)
+        window.search.setText("invoice")
+        window.run_search()
+        qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+        assert Path(window.results.current_hit().path).name == "invoice-march.txt"
+        qtbot.waitUntil(window.notice.isVisible, timeout=10000)  # the indexing thread could not take the lock
+        said = window.notice.label.text()
+        assert "read-only" in said.lower() or "permission denied" in said.lower(), said
+        assert "Search still works" in said
+        assert window.notice.label.isVisible()
+        assert session.shutdown()
