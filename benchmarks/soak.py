@@ -216,6 +216,9 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    # Started as a background job of a script, this process and so the commands it starts would ignore SIGINT,
+    # and a command keeps a SIGINT ignored at its start ignored: the commands get the default.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     rng = random.Random(args.seed)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ds-soak-") as tmp:
