@@ -1,5 +1,6 @@
 """How long `watch` and `index` take to end after SIGTERM or SIGINT while other programs keep every core busy,
-with the stop guard and without it (the stop thread alone), interleaved in one run; prints JSON.
+with the stop guard, with the guard but without its freeing of the command's memory, and without the guard (the
+stop thread alone), interleaved in one run; prints JSON.
 
 Usage: python benchmarks/stop_time.py [--cycles 8] [--files 60] [--commands watch index]
 
@@ -25,15 +26,18 @@ from pathlib import Path
 from corpus import library_of_corpus  # this folder is on sys.path when a script here runs
 from search_latency import percentiles
 
-# The command line as `python -m desktop_search` runs it, with the guard switched off when asked: the stop
-# thread then listens to the signal handler itself, as before the guard existed.
+# The command line as `python -m desktop_search` runs it, with the guard switched off when asked (the stop
+# thread then listens to the signal handler itself, as before the guard existed), or its memory release.
 RUN = """
 import sys
 from desktop_search import cli, cli_stop
 if sys.argv[1] == "off":
     cli_stop._start_guard = lambda *args: None
+if sys.argv[1] == "no-release":
+    cli_stop._memory_release = lambda: None
 raise SystemExit(cli.main(sys.argv[2:]))
 """
+GUARDS = ("on", "no-release", "off")
 HANG_S = 60.0
 
 
@@ -71,7 +75,7 @@ def main() -> int:
         try:
             for n in range(args.cycles):
                 for command in args.commands:
-                    for guard in ("on", "off") if n % 2 else ("off", "on"):  # interleaved, order alternating
+                    for guard in GUARDS[n % 3 :] + GUARDS[: n % 3]:  # interleaved, order rotating
                         signum = (signal.SIGTERM, signal.SIGINT)[n % 2]
                         cycle = _cycle(home, command, guard, signum, rng.uniform(8, 14))
                         results.setdefault(f"{command}, guard {guard}", []).append(cycle)
