@@ -42,7 +42,7 @@ test: $(VENV)/.dev-installed
 
 # Everything but the GUI, the real model, other processes and live watching (markers set in tests/conftest.py).
 test-fast: $(VENV)/.dev-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not slow and not watch"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not slow and not watch" --hypothesis-profile=fast
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from desktop_search.embed.base import Embedder
 from desktop_search.embed.fake import HashEmbedder
@@ -17,9 +18,14 @@ from desktop_search.settings import HOME_ENV, Settings
 
 pytest_plugins = ["tests.logfail", "pytester"]
 
+# Property-based tests: 150 examples each in `make test`; `make test-fast` picks the "fast" profile.
+hypothesis_settings.register_profile("default", max_examples=150)
+hypothesis_settings.register_profile("fast", max_examples=25)
+hypothesis_settings.load_profile("default")
+
 TESTS = Path(__file__).parent
 GUI_FIXTURES = {"qtbot", "qapp", "x_desktop"}
-REAL_MODEL_FIXTURES = {"minilm"}
+REAL_MODEL_FIXTURES = {"minilm", "minilm_fp32"}
 WATCH_HELPERS = "tests.core.watch_helpers"
 
 
@@ -61,7 +67,9 @@ def _uses_watch_helpers(module: types.ModuleType | None) -> bool:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark by folder and fixture (as qutebrowser does): `gui` for tests/gui and Qt fixtures; `slow` for the
-    real model, another process or a wheel build; `watch` for live folder following."""
+    real model, another process or a wheel build; `watch` for live folder following. Tests that run a real model
+    another way (the CLI's own MiniLM, OCR, a CDE in torch, an embedding server) carry `pytest.mark.slow`
+    themselves, with the reason beside it."""
     for item in items:
         if not isinstance(item, pytest.Function):
             continue

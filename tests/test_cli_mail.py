@@ -10,6 +10,8 @@ import pytest
 from tests.core.extract.mail_samples import message, with_attachments, write_mbox
 from tests.test_cli import run
 
+pytestmark = pytest.mark.slow  # the CLI indexes with the real MiniLM
+
 
 @pytest.fixture
 def mail_home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:

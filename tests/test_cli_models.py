@@ -64,6 +64,7 @@ def test_context_refresh_without_a_contextual_library_is_refused(
     assert "contextual" in err
 
 
+@pytest.mark.slow  # the CLI indexes and searches through a CDE model
 def test_a_contextual_library_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path, docs: Path) -> None:
     """Import a (tiny) CDE model, index with it, see the context in status, refresh it."""
     from tests.conftest import DOCUMENTS

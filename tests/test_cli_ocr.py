@@ -11,6 +11,8 @@ from desktop_search.settings import Settings
 from tests.core.extract.ocr_samples import page_picture, png_bytes, scanned_pdf
 from tests.test_cli import run
 
+pytestmark = pytest.mark.slow  # the CLI runs the real OCR and embedding models
+
 
 def _search(capsys: pytest.CaptureFixture[str], home: Path, query: str) -> list[str]:
     code, out, err = run(capsys, "--home", str(home), "search", query, "--mode", "keyword", "--json")

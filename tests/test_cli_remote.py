@@ -11,6 +11,8 @@ from desktop_search.embed.catalog import CATALOG, DEFAULT_MODEL, bundled_model_d
 from tests.embed.openai_server import embeddings_server
 from tests.test_cli import run
 
+pytestmark = pytest.mark.slow  # a server runs the real MiniLM
+
 
 def _names(capsys: pytest.CaptureFixture[str], home: Path, query: str) -> list[str]:
     code, out, err = run(capsys, "--home", str(home), "search", query, "--mode", "dense", "--json", "--limit", "2")

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import vulture
+
+pytestmark = pytest.mark.slow  # vulture reads the whole tree
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = ["desktop_search", "tests", "benchmarks", "packaging", "docs/images", "vulture_whitelist.py"]

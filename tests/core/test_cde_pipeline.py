@@ -21,6 +21,8 @@ from tests.conftest import DOCUMENTS, index_all, write_documents
 from tests.embed.precision import cpu_plan
 from tests.embed.tiny_cde import make_tiny_cde
 
+pytestmark = pytest.mark.slow  # several index runs through a CDE model in torch
+
 EXTRA = {f"more/note{i}.txt": f"Extra note {i} about tomatoes, invoices and trains number {i}.\n" for i in range(6)}
 
 

@@ -93,6 +93,7 @@ def test_meaning_matches_stop_at_the_floor(indexed: Services) -> None:
     assert names == ["running.txt"]
 
 
+@pytest.mark.slow  # the CLI indexes with the real MiniLM
 def test_the_cli_says_nothing_was_found(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "cli-home"
     assert main(["--home", str(home), "add", str(folder)]) == 0

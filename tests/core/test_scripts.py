@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop_search.core.search import SearchOptions
 from desktop_search.core.snippets import mark
+from desktop_search.embed.fake import HashEmbedder
 from desktop_search.records import Hit
-from desktop_search.services import Services
+from desktop_search.services import Services, build_services
+from desktop_search.settings import Settings
 from tests.conftest import index_all, write_documents
 
 DOCUMENTS = {
@@ -28,11 +31,15 @@ def _search(services: Services, query: str) -> list[Hit]:
     return services.searcher().search(query, libraries, SearchOptions(mode="keyword"))
 
 
-@pytest.fixture
-def indexed(services: Services, tmp_path: Path) -> Services:
-    services.libraries.add_folders([str(write_documents(tmp_path / "docs", DOCUMENTS))])
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """One index for the module: the searches only read it."""
+    root = tmp_path_factory.mktemp("scripts")
+    services = build_services(Settings(home=root / "home"), embedder=HashEmbedder())
+    services.libraries.add_folders([str(write_documents(root / "docs", DOCUMENTS))])
     index_all(services)
-    return services
+    yield services
+    services.close()
 
 
 @pytest.mark.parametrize(

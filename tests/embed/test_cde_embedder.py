@@ -13,6 +13,8 @@ from tests.conftest import DOCUMENTS
 from tests.embed.precision import cpu_plan
 from tests.embed.tiny_cde import make_tiny_cde
 
+pytestmark = pytest.mark.slow  # a CDE model in torch, two stages over a context
+
 TEXTS = list(DOCUMENTS.values())
 
 

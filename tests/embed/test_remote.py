@@ -14,6 +14,8 @@ from desktop_search.embed.loader import load_embedder
 from desktop_search.errors import EmbeddingServerDown, UserError
 from tests.embed.openai_server import ServerState, embeddings_server
 
+pytestmark = pytest.mark.slow  # a server runs the real MiniLM
+
 TEXTS = [
     "Tomatoes need full sun and regular watering.",
     "Invoice INV-2023-0042 billed to ACME Corporation.",

@@ -26,6 +26,8 @@ from tests.core.extract.samples import (
     text_pages,
 )
 
+pytestmark = pytest.mark.slow  # hundreds of hostile files through the extraction workers
+
 
 def _xlsx() -> bytes:
     book = openpyxl.Workbook()

@@ -80,7 +80,11 @@ def test_every_document_kind_has_a_sample() -> None:
     assert set(SAMPLES) == {kind.name for kind in KINDS if not kind.is_text}
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if not k.is_text], ids=lambda k: k.name)
+@pytest.mark.parametrize(
+    "kind",
+    [pytest.param(k, marks=pytest.mark.slow) if k.name == "image" else k for k in KINDS if not k.is_text],  # OCR
+    ids=lambda k: k.name,
+)
 def test_each_document_kind_extracts_a_real_file_under_each_extension(kind) -> None:  # type: ignore[no-untyped-def]
     data = SAMPLES[kind.name]("marmalade expedition")
     for ext in kind.extensions:

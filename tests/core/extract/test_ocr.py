@@ -31,6 +31,7 @@ def test_lines_that_lost_their_spaces_get_most_back() -> None:
     assert unglue("iPhone 15 Pro and PowerPoint") == "iPhone 15 Pro and PowerPoint"
 
 
+@pytest.mark.slow  # the real OCR models
 def test_a_scanned_pdf_page_is_read_with_ocr_only_when_it_is_on() -> None:
     data = scanned_pdf([page_picture()])
     with pytest.raises(ExtractionFailed, match=r"no text layer \(scanned PDF\?\)"):
@@ -42,6 +43,7 @@ def test_a_scanned_pdf_page_is_read_with_ocr_only_when_it_is_on() -> None:
     assert extracted.page_starts == (0,)
 
 
+@pytest.mark.slow  # the real OCR models
 def test_in_a_mixed_pdf_only_the_pages_without_text_are_read_by_ocr() -> None:
     text_page = make_pdf([["A typed cover letter about the staircase."]])
     import pypdfium2 as pdfium
@@ -59,6 +61,7 @@ def test_in_a_mixed_pdf_only_the_pages_without_text_are_read_by_ocr() -> None:
     assert extracted.ocr_pages == 1
 
 
+@pytest.mark.slow  # the real OCR models
 def test_a_picture_is_skipped_without_ocr_and_read_with_it() -> None:
     data = png_bytes(page_picture())
     with pytest.raises(ExtractionFailed, match="turn on OCR") as off:
@@ -67,6 +70,7 @@ def test_a_picture_is_skipped_without_ocr_and_read_with_it() -> None:
     assert words(extract_bytes(data, Path("note.png"), OCR).text) >= WORDS
 
 
+@pytest.mark.slow  # the real OCR models
 def test_a_picture_without_text_is_skipped_with_a_reason() -> None:
     from PIL import Image
 
