@@ -1,7 +1,8 @@
 """Run a BEIR-format collection through the real indexer and search; print nDCG@10, R@100, MRR@10, timings.
 
 Usage: python benchmarks/eval_beir.py DATASET_DIR [--split test] [--model ID] [--limit-docs N] [--json]
-                                      [--home DIR] [--mode keyword dense hybrid] [--depth N] [--rrf-k K]
+                                      [--home DIR] [--mode keyword dense hybrid] [--depth N]
+                                      [--fusion adaptive|convex|rrf] [--rrf-k K] [--dense-weight W]
 
 Each document becomes a file (title, blank line, text) in a library folder, which the normal indexer
 indexes; every judged query of the split goes through `Searcher.search` (the code path of the CLI and the
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from beir_data import Collection, document_text, evaluate, load_collection, percentile  # noqa: E402
 
-from desktop_search.core.search import MODES, SearchOptions  # noqa: E402
+from desktop_search.core.search import FUSIONS, MODES, SearchOptions, check_options  # noqa: E402
 from desktop_search.embed.base import Embedder  # noqa: E402
 from desktop_search.embed.catalog import DEFAULT_MODEL  # noqa: E402
 from desktop_search.records import LibraryRecord  # noqa: E402
@@ -119,10 +120,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit-docs", type=int, help="index only the judged documents and others up to N")
     p.add_argument("--home", type=Path, help="keep and reuse the index here (default: a temporary folder)")
     p.add_argument("--mode", nargs="+", choices=MODES, default=list(("keyword", "dense", "hybrid")))
-    p.add_argument("--depth", type=int, help="candidates per retriever (default: the app's)")
-    p.add_argument("--fusion", choices=("rrf", "convex"), help="how hybrid combines the lists (default: the app's)")
-    p.add_argument("--rrf-k", type=int, help="reciprocal-rank fusion constant (default: the app's)")
-    p.add_argument("--dense-weight", type=float, help="weight of the dense list (default: the app's)")
+    p.add_argument("--depth", type=int, help="candidates per retriever, at least 1 (default: the app's)")
+    p.add_argument("--fusion", choices=FUSIONS, help="how hybrid combines the lists (default: the app's)")
+    p.add_argument("--rrf-k", type=int, help="reciprocal-rank constant, at least 0; alone it means --fusion rrf")
+    p.add_argument(
+        "--dense-weight",
+        type=float,
+        help="convex: the dense share of 1 (default 0.5); rrf: the dense list's weight "
+        "against keyword's 1 (default 1, standard RRF); adaptive fusion chooses it per query",
+    )
     p.add_argument("--no-floor", action="store_true", help="show meaning matches below the relevance floor too")
     p.add_argument("--chunk-tokens", type=int, help="override the model's chunk length (re-chunks)")
     p.add_argument("--overlap", type=int, help="override the model's chunk overlap (re-chunks)")
@@ -133,17 +139,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def search_options(args: argparse.Namespace, mode: str) -> SearchOptions:
+    """The app's options with what the flags set; a flag never goes unheard (0 included): one that does not
+    apply to the chosen fusion is an error, and --rrf-k alone chooses RRF."""
     options = SearchOptions(mode=mode, limit=100)
-    if args.depth:
-        options = replace(options, depth=args.depth)
-    if args.fusion:
-        options = replace(options, fusion=args.fusion)
-    if args.rrf_k:
-        options = replace(options, rrf_k=args.rrf_k)
-    if args.dense_weight is not None:
-        options = replace(options, dense_weight=args.dense_weight)
-    if args.no_floor:
-        options = replace(options, floor=False)
+    fusion = args.fusion or ("rrf" if args.rrf_k is not None else options.fusion)
+    if args.rrf_k is not None and fusion != "rrf":
+        raise ValueError(f"--rrf-k applies to --fusion rrf, not {fusion}")
+    options = replace(options, fusion=fusion, floor=not args.no_floor)
+    for name in ("depth", "rrf_k", "dense_weight"):
+        if getattr(args, name) is not None:
+            options = replace(options, **{name: getattr(args, name)})
+    check_options(options)
     return options
 
 
@@ -190,7 +196,12 @@ def print_table(report: dict[str, object]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        search_options(args, "hybrid")
+    except ValueError as exc:
+        parser.error(str(exc))
     with ExitStack() as stack:
         root = args.home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ds-beir-")))
         report = evaluate_dataset(args, root.resolve())

@@ -86,6 +86,36 @@ def fuse_rrf(
     return _ranked(candidates)
 
 
+# Adaptive fusion: the dense share of a query's blend falls as its keyword list is peaked. Tuned on SciFact
+# train only (docs/quality.md, "Fusion that adapts per query"): a keyword list whose best match stands far above
+# its tenth is a word that singles documents out (a name, a rare term), one that is flat is topical words
+# shared by many documents, where meaning decides better.
+ADAPTIVE_BASE = 0.6  # the dense share when the keyword list is flat (or empty)
+ADAPTIVE_SLOPE = 0.4  # how much of it a fully peaked keyword list takes away
+ADAPTIVE_RANK = 10  # peakedness: how far the 10th keyword score falls below the best
+ADAPTIVE_BOUNDS = (0.2, 0.8)  # neither list is ever ignored
+
+
+def keyword_peak(keyword: Scored, rank: int = ADAPTIVE_RANK) -> float:
+    """How far the keyword list falls from its best chunk to its `rank`-th (or last), as a share of the best:
+    0 for a flat list (or none), near 1 when one match stands alone above the rest."""
+    if not keyword or keyword[0][1] <= 0:
+        return 0.0
+    top, ref = keyword[0][1], keyword[min(rank, len(keyword)) - 1][1]
+    return max(0.0, min(1.0, (top - ref) / top))
+
+
+def adaptive_dense_weight(keyword: Scored) -> float:
+    """The dense share of the convex blend for this query's keyword list."""
+    low, high = ADAPTIVE_BOUNDS
+    return max(low, min(high, ADAPTIVE_BASE - ADAPTIVE_SLOPE * keyword_peak(keyword)))
+
+
+def fuse_adaptive(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo]) -> list[Candidate]:
+    """The convex blend with a dense weight chosen for this query from the shape of its keyword list."""
+    return fuse_convex(keyword, dense, infos, adaptive_dense_weight(keyword))
+
+
 def fuse_convex(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], dense_weight: float) -> list[Candidate]:
     """Convex combination of normalised scores: a document's part from each list is its best chunk's
     normalised score there (0 when absent), weighted `dense_weight` for dense and the rest for keyword.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_search.core.fusion import Candidate, Scored, fuse_convex, fuse_rrf
+from desktop_search.core.fusion import Candidate, Scored, fuse_adaptive, fuse_convex, fuse_rrf
 from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
 from desktop_search.core.relevance import close_contents
 from desktop_search.core.snippets import make_snippet
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the model side (numpy, contexts) loads only when a query ne
     from desktop_search.embed.base import Embedder
 
 MODES = ("hybrid", "keyword", "dense")
-FUSIONS = ("rrf", "convex")
+FUSIONS = ("adaptive", "convex", "rrf")
 SORTS = ("relevance", "date", "name")
 NAME_BONUS = 1.0  # above any fused score: a query that names a file puts that file first
 NAME_CANDIDATES = 200
@@ -31,11 +31,13 @@ class SearchOptions:
     mode: str = "hybrid"
     limit: int = 10
     depth: int = 100  # candidates taken from each of keyword and dense search
-    # A convex combination of normalised scores beat reciprocal ranks on SciFact train and test
-    # (docs/quality.md); an even split is the untuned choice, not a value fitted to one collection.
-    fusion: str = "convex"  # "convex" (normalised scores) or "rrf" (reciprocal ranks)
+    # A convex combination of normalised scores beat reciprocal ranks on SciFact train and test; "adaptive"
+    # chooses its dense share per query from the keyword list's shape (docs/quality.md).
+    fusion: str = "adaptive"  # "adaptive", "convex" (normalised scores, fixed weight) or "rrf" (reciprocal ranks)
     rrf_k: int = 60
-    dense_weight: float = 0.5  # convex: the dense share of 1; rrf: the dense list's weight (keyword's is 1)
+    # convex: the dense share of 1 (default 0.5); rrf: the dense list's weight, keyword's being 1 (default 1,
+    # standard RRF); adaptive chooses it per query and takes none.
+    dense_weight: float | None = None
     floor: bool = True  # leave out meaning-only candidates below the model's relevance floor
     filter: SearchFilter = field(default_factory=SearchFilter)  # from the GUI's filter bar or the CLI's flags
     sort: str = "relevance"  # "date": newest first, "name": by file name; both among the relevant files
@@ -49,9 +51,11 @@ class SearchResults:
 
 def fuse(keyword: Scored, dense: Scored, infos: dict[int, ChunkInfo], options: SearchOptions) -> list[Candidate]:
     """One ranking of contents from both candidate lists (either may be empty), by the options' fusion."""
+    if options.fusion == "adaptive":
+        return fuse_adaptive(keyword, dense, infos)
     if options.fusion == "convex":
-        return fuse_convex(keyword, dense, infos, options.dense_weight)
-    return fuse_rrf(keyword, dense, infos, options.rrf_k, options.dense_weight)
+        return fuse_convex(keyword, dense, infos, 0.5 if options.dense_weight is None else options.dense_weight)
+    return fuse_rrf(keyword, dense, infos, options.rrf_k, 1.0 if options.dense_weight is None else options.dense_weight)
 
 
 def name_matches(query: ParsedQuery, path: str) -> bool:
@@ -77,6 +81,14 @@ def check_options(options: SearchOptions) -> None:
             raise ValueError(f"{name} must be one of {allowed}")
     if options.sort not in SORTS:
         raise ValueError(f"sort must be one of {SORTS}")
+    if options.depth < 1 or options.rrf_k < 0:
+        raise ValueError("depth must be at least 1 and rrf_k at least 0")
+    if options.dense_weight is not None and options.fusion == "adaptive":
+        raise ValueError("adaptive fusion chooses the dense weight per query: give a weight with convex or rrf")
+    if options.dense_weight is not None and not (
+        0.0 <= options.dense_weight <= (1.0 if options.fusion == "convex" else float("inf"))
+    ):
+        raise ValueError("dense_weight must be within 0..1 for convex fusion and at least 0 for rrf")
 
 
 class Searcher:

@@ -87,3 +87,28 @@ def test_the_harness_indexes_and_searches_through_the_app(tmp_path: Path) -> Non
 def _latency(report: dict[str, object], mode: str) -> dict[str, float]:
     m = report["modes"][mode]  # type: ignore[index]
     return {"latency_ms_median": m["latency_ms_median"], "latency_ms_p95": m["latency_ms_p95"]}
+
+
+def _options(*flags: str):  # type: ignore[no-untyped-def]
+    return eval_beir.search_options(eval_beir._parser().parse_args(["data", *flags]), "hybrid")
+
+
+def test_every_fusion_flag_is_heard_or_refused() -> None:
+    """--rrf-k alone means RRF, 0 is a value, plain --fusion rrf is standard RRF (equal weights), and a flag
+    that does not apply to the chosen fusion is an error instead of being ignored."""
+    assert _options().fusion == "adaptive"
+    rrf = _options("--rrf-k", "0")
+    assert (rrf.fusion, rrf.rrf_k) == ("rrf", 0)
+    assert _options("--fusion", "rrf").dense_weight is None  # fuse() gives the dense list weight 1
+    assert _options("--fusion", "convex", "--dense-weight", "0").dense_weight == 0.0
+    assert _options("--depth", "1").depth == 1
+    for flags in (
+        ("--depth", "0"),
+        ("--fusion", "convex", "--rrf-k", "10"),
+        ("--dense-weight", "0.7"),  # adaptive chooses its own
+        ("--fusion", "convex", "--dense-weight", "1.5"),
+    ):
+        with pytest.raises(ValueError, match="depth|rrf|weight"):
+            _options(*flags)
+        with pytest.raises(SystemExit):
+            eval_beir.main(["data", *flags])

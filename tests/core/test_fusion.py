@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_search.core.fusion import fuse_convex, fuse_rrf
+from desktop_search.core.fusion import adaptive_dense_weight, fuse_adaptive, fuse_convex, fuse_rrf, keyword_peak
 from desktop_search.core.query import parse_query
 from desktop_search.core.search import name_matches
 from desktop_search.records import ChunkInfo
@@ -31,6 +31,16 @@ def test_rrf_weights_the_dense_list() -> None:
     assert fuse_rrf(keyword, dense, INFOS, 60, dense_weight=0.5)[0].content_id == 20
 
 
+def test_rrf_without_a_weight_is_standard_rrf_and_convex_an_even_split() -> None:
+    from desktop_search.core.search import SearchOptions, fuse
+
+    keyword, dense = [(3, 1.0), (1, 0.5)], [(4, 1.0), (3, 0.2)]
+    rrf = {c.content_id: c.score for c in fuse(keyword, dense, INFOS, SearchOptions(fusion="rrf", rrf_k=0))}
+    assert rrf == pytest.approx({20: 1 / 1 + 1 / 2, 10: 1 / 2, 30: 1 / 1})  # 1 / (k + rank), each list weight 1
+    convex = {c.content_id: c.score for c in fuse(keyword, dense, INFOS, SearchOptions(fusion="convex"))}
+    assert convex == pytest.approx({20: 0.5, 10: 0.25, 30: 0.5})
+
+
 def test_convex_combines_normalised_scores() -> None:
     keyword = [(3, 12.0), (1, 6.0), (4, 2.0)]  # bm25 from its zero: 1, 0.5, 1/6
     dense = [(1, 0.8), (4, 0.6), (3, 0.4)]  # cosine min-max: 1, 0.5, 0
@@ -38,6 +48,23 @@ def test_convex_combines_normalised_scores() -> None:
     scores = {c.content_id: c.score for c in ranked}
     assert scores == pytest.approx({10: 0.75, 20: 0.5, 30: (1 / 6 + 0.5) / 2})
     assert fuse_convex(keyword, dense, INFOS, dense_weight=0.2)[0].content_id == 20
+
+
+def test_adaptive_fusion_leans_on_meaning_when_the_keyword_list_is_flat() -> None:
+    """Topical words shared by many documents give a flat keyword list: meaning decides. A word that
+    singles one document out gives a peaked list: the words decide."""
+    flat = [(3, 10.0), (1, 9.8), *((100 + n, 9.5) for n in range(8))]  # content 20 barely ahead
+    peaked = [(3, 10.0), (1, 2.0), *((100 + n, 1.0) for n in range(8))]
+    dense = [(1, 0.9), (4, 0.6), (3, 0.5)]  # meaning: content 10
+    infos = {**INFOS, **{100 + n: ChunkInfo(100 + n, 100 + n, 0, 1, None, "") for n in range(8)}}
+    assert keyword_peak(flat) == pytest.approx(0.05)
+    assert keyword_peak(peaked) == pytest.approx(0.9)
+    assert keyword_peak([]) == 0.0
+    assert adaptive_dense_weight(flat) > 0.5 > adaptive_dense_weight(peaked) >= 0.2
+    assert fuse_adaptive(flat, dense, infos)[0].content_id == 10
+    assert fuse_adaptive(peaked, dense, infos)[0].content_id == 20
+    # a fixed even blend gives the same answer to both: it cannot tell them apart
+    assert fuse_convex(flat, dense, infos, 0.5)[0].content_id == fuse_convex(peaked, dense, infos, 0.5)[0].content_id
 
 
 def test_a_lone_candidate_counts_fully_and_one_list_alone_keeps_its_order() -> None:
