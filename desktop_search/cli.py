@@ -179,6 +179,10 @@ def cmd_index(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def _modified(hit: Hit) -> datetime:
+    return datetime.fromtimestamp(hit.mtime_ns / 1e9)
+
+
 def _hit_json(hit: Hit) -> dict[str, object]:
     return {
         "path": hit.path,
@@ -190,7 +194,7 @@ def _hit_json(hit: Hit) -> dict[str, object]:
         "end": hit.end,
         "library": hit.library,
         "kind": hit.kind,
-        "modified": datetime.fromtimestamp(hit.mtime_ns / 1e9).isoformat(timespec="seconds"),
+        "modified": _modified(hit).isoformat(timespec="seconds"),
     }
 
 
@@ -221,7 +225,8 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
     for n, hit in enumerate(hits, start=1):
         page = f"  {'message' if hit.kind == 'mbox' else 'page'} {hit.page}" if hit.page else ""
         title = f"{hit.title} — " if hit.title else ""
-        print(f"{n}. {title}{hit.path}{page}  (score {hit.score:.4f})")
+        # the date shows why --sort date put a file where it is
+        print(f"{n}. {title}{hit.path}{page}  (score {hit.score:.4f}, modified {_modified(hit):%Y-%m-%d})")
         print(f"   {mark(Snippet(hit.snippet, hit.highlights), bold, plain)}")
     return 0
 

@@ -156,6 +156,16 @@ def test_the_command_line_flags_build_the_same_filter(
     assert names == sorted(names, key=str.casefold)
 
 
+def test_the_command_line_shows_the_dates_it_sorted_by(indexed: Services, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--home", str(indexed.settings.home), "search", "budget", "--sort", "date", "--mode", "keyword"]) == 0
+    results = [line for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    dates = [line.rsplit("modified ", 1)[1].rstrip(")") for line in results]
+    assert Path(results[0].split()[1]).name == "budget-final.txt"
+    assert dates[:2] == ["2025-03-09", "2025-03-08"]  # budget-final.txt, then budget-plan.docx
+    assert dates == sorted(dates, reverse=True)
+    assert dates[-1] == "2020-05-01"  # the old ones last
+
+
 def test_bad_filter_values_are_clear_errors(indexed: Services, capsys: pytest.CaptureFixture[str]) -> None:
     home = str(indexed.settings.home)
     assert main(["--home", home, "search", "budget", "--since", "last tuesday"]) == 1
