@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -145,17 +146,31 @@ def test_pause_from_the_command_line_holds_the_windows_indexing(qtbot, make_gui,
     assert embedder.texts_embedded == _last_status(window).chunks, "chunks embedded twice after resume"
 
 
-def test_window_stays_responsive_while_a_large_folder_indexes(qtbot, make_gui, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    _measure_latency(qtbot, make_gui, build_services(settings, embedder=HashEmbedder()), tmp_path, 600)
+def test_window_stays_responsive_while_a_large_folder_indexes(qtbot, make_gui, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _type_while_indexing(qtbot, make_gui, settings, HashEmbedder(), tmp_path, 600, monkeypatch)
 
 
 @pytest.mark.slow
-def test_window_stays_responsive_while_the_real_model_indexes(qtbot, make_gui, settings, tmp_path, minilm) -> None:  # type: ignore[no-untyped-def]
-    _measure_latency(qtbot, make_gui, build_services(settings, embedder=minilm), tmp_path, 60)
+def test_window_stays_responsive_while_the_real_model_indexes(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, settings, tmp_path, minilm, monkeypatch
+) -> None:
+    _type_while_indexing(qtbot, make_gui, settings, minilm, tmp_path, 60, monkeypatch)
 
 
-def _measure_latency(qtbot, make_gui, services, tmp_path, files: int) -> None:  # type: ignore[no-untyped-def]
-    """Event-loop latency (how late a 20 ms timer fires) while indexing and typing searches meanwhile."""
+def _type_while_indexing(qtbot, make_gui, settings, embedder, tmp_path, files: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Type searches while a folder is indexed: every key reaches the field, the last search's results are shown,
+    and no model work (passages or queries) runs on the GUI thread, which is what would freeze the window. How late
+    a 20 ms timer fires meanwhile is printed, not asserted: on a loaded machine it measures the load."""
+    on_gui_thread: list[bool] = []
+    for name in ("embed_documents", "embed_query"):
+        original = getattr(embedder, name)
+
+        def noting(*args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            on_gui_thread.append(threading.current_thread() is threading.main_thread())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(embedder, name, noting)
+    services = build_services(settings, embedder=embedder)
     session, window = make_gui(services)
     folder = write_folder(tmp_path / "large", files)
     latencies: list[float] = []
@@ -172,21 +187,32 @@ def _measure_latency(qtbot, make_gui, services, tmp_path, files: int) -> None:  
     timer.start()
     window.add_folders([str(folder)])
     qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
-    typed = 0
-    while window.indexing.state == "indexing" and typed < 400:  # type and search while it indexes
-        qtbot.keyClicks(window.search, "abc"[typed % 3])
+    typed = ""
+    while window.indexing.state == "indexing" and len(typed) < 400:  # type and search while it indexes
+        key = "abc"[len(typed) % 3]
+        qtbot.keyClicks(window.search, key)
+        typed += key
         qtbot.wait(25)
-        typed += 1
     qtbot.waitUntil(lambda: window.indexing.state == "idle", timeout=120000)
     timer.stop()
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95)]
-    print(
-        f"\nevent-loop latency while indexing {files} files ({services.embedders('x').model_id}): n={len(latencies)} "
-        f"median={statistics.median(latencies):.1f} ms p95={p95:.1f} ms max={latencies[-1]:.1f} ms"
-    )
-    assert len(latencies) > 20
-    assert p95 < 200, p95
+    assert window.search.text() == typed
+
+    def answered() -> bool:  # the last search's outcome is on screen: its results, or the page saying none
+        if window.empty.isVisible():
+            return typed in window.empty.title.text()
+        return window.summary.isVisible() and window.summary.text()[:1].isdigit()
+
+    qtbot.waitUntil(answered, timeout=30000)
+    assert on_gui_thread, "the folder was not embedded"
+    assert not any(on_gui_thread), "a model ran on the GUI thread"
+    if latencies:
+        latencies.sort()
+        p95 = latencies[int(len(latencies) * 0.95)]
+        print(
+            f"\nevent-loop latency while indexing {files} files ({services.embedders('x').model_id}): "
+            f"n={len(latencies)} median={statistics.median(latencies):.1f} ms p95={p95:.1f} ms "
+            f"max={latencies[-1]:.1f} ms"
+        )
 
 
 def test_no_thread_outlives_the_window(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
