@@ -17,7 +17,7 @@ from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_wat
 from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.filters import FilterValueError, search_filter
 from desktop_search.core.libraries import DEFAULT_LIBRARY
-from desktop_search.core.query import SYNTAX
+from desktop_search.core.query import SYNTAX, searchable
 from desktop_search.core.search import MODES, SORTS, SearchOptions
 from desktop_search.core.snippets import Snippet, mark
 from desktop_search.errors import UserError
@@ -42,7 +42,7 @@ def _global_options(parser: argparse.ArgumentParser, default: object = None) -> 
 
 
 def _query(text: str) -> str:
-    if not any(ch.isalnum() for ch in text):
+    if not searchable(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} has no letter or digit to search for" if text.strip() else "the query is empty"
         )

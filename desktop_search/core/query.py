@@ -267,6 +267,11 @@ _OPERATOR_READERS = {
 }
 
 
+def searchable(text: str) -> bool:
+    """Whether a query has a letter or digit: punctuation alone (or nothing) finds nothing in any mode."""
+    return any(ch.isalnum() for ch in text)
+
+
 def parse_query(text: str, now: float | None = None) -> ParsedQuery:
     """Read a query; never fails: what is not understood is searched as words. `now` anchors ages (30d)."""
     b = _Builder(time.time() if now is None else now)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_search.core.query import searchable
 from desktop_search.gui.icons import icon
 from desktop_search.gui.model_picker import ModelPicker
 from desktop_search.gui.notices import WrappingLabel
@@ -99,7 +100,13 @@ class EmptyState(QWidget):
 
     def show_no_results(self, query: str, mode: str, filtered: bool, indexing: str = "", paused: bool = False) -> None:
         """Nothing found; while indexing runs or is paused (`indexing` says how far), that is said first: more
-        may come."""
+        may come. A query of punctuation alone has nothing to search for, which neither waiting nor words only
+        changes."""
+        if not searchable(query):
+            body = "Type a word or a question: a search needs letters or digits."
+            buttons = [self.clear_button] if filtered else []
+            self._show("no-results", f"Nothing to search for in “{query}”", body, *buttons)
+            return
         if indexing:
             body = (
                 f"Indexing is paused ({indexing}). More files may match when it resumes."

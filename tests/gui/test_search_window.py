@@ -110,6 +110,18 @@ def test_no_results_suggests_words_only_and_clear_filters(qtbot, make_gui, index
     assert window.model.hit(0).path.endswith("garden.md")
 
 
+def test_punctuation_alone_says_there_is_nothing_to_search_for(qtbot, make_gui, indexed) -> None:  # type: ignore[no-untyped-def]
+    """Not 'No results, try exact words only' with a button that finds nothing either."""
+    _session, window = make_gui(indexed)
+    qtbot.waitUntil(lambda: window.empty.isVisible() and "looking for" in window.empty.title.text(), timeout=10000)
+    _type(qtbot, window, "?!")
+    qtbot.waitUntil(lambda: window.empty.title.text() == "Nothing to search for in “?!”", timeout=10000)
+    assert window.empty.isVisible()
+    assert window.empty.body.isVisible()
+    assert "letters or digits" in window.empty.body.text()
+    assert not window.empty.keyword_button.isVisible()
+
+
 def test_folder_and_library_filters(qtbot, make_gui, indexed, docs) -> None:  # type: ignore[no-untyped-def]
     _session, window = make_gui(indexed)
     qtbot.waitUntil(lambda: window.filters.folder.count() > 2, timeout=5000)
