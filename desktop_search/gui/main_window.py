@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.generation = 0
         self.final = True
         self.refreshing = False  # the query in flight is a refresh the user did not ask for
+        self.asked = False  # a query the user changed has no results on screen yet: the list is an older query's
         self.user_chose = False  # the user moved in this query's results: a refresh keeps their choice
         self.placing = False  # the window itself is setting the current result
         self.statuses: list[LibraryStatus] | None = None
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         s = self.session
         self.search.textEdited.connect(self.debounce.start)
-        self.search.returnPressed.connect(self.open_current)
+        self.search.returnPressed.connect(self._on_return_pressed)
         self.search.downPressed.connect(self._on_down_pressed)
         self.search.revealPressed.connect(self.reveal_current)
         self.debounce.timeout.connect(self.run_search)
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.debounce.stop()
         self.generation += 1
         self.refreshing = refresh
+        self.asked = self.asked or not refresh
         self.user_chose = self.user_chose and refresh
         text = self.search.text()
         self.final = False
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         if generation != self.generation or (self.refreshing and not final):
             return  # an older query's answer; or a refresh's first, words-only list (shown final only: no flicker)
         self.final = final
+        self.asked = False
         # A result the user moved to stays selected when the ranking is refined or the index grows.
         current = self.results.current_hit()
         keep = current.path if current and (self.user_chose or self.results.currentIndex().row() > 0) else None
@@ -232,6 +235,14 @@ class MainWindow(QMainWindow):
             self.status_line.show_message("Loading the model for search by meaning…", 0)
         else:
             self.status_line.clear()
+
+    def _on_return_pressed(self) -> None:
+        """Enter in the search field opens the selected result only when the list is the field's query's: typed
+        ahead of its results, Enter searches at once and never opens the previous query's file."""
+        if self.debounce.isActive():
+            self.run_search()
+        elif not self.asked:  # else the query's search is under way: nothing of it to open yet
+            self.open_current()
 
     def open_current(self) -> None:
         self.result_actions.open(self.results.current_hit())

@@ -75,6 +75,23 @@ def test_enter_opens_and_ctrl_enter_reveals(qtbot, make_gui, indexed, opener) ->
     assert opener.revealed == [opener.opened[0]]
 
 
+def test_enter_typed_ahead_of_the_results_searches_and_never_opens_the_last_querys_file(  # type: ignore[no-untyped-def]
+    qtbot, make_gui, indexed, opener
+) -> None:
+    _session, window = make_gui(indexed)
+    _type(qtbot, window, "tomatoes basil")
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=5000)
+    window.search.selectAll()
+    _type(qtbot, window, "sourdough")  # garden.md, the last query's best, is still the selected row on screen
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # still ahead of the results: nothing to open yet
+    assert opener.opened == []
+    qtbot.waitUntil(lambda: window.final and window.results.current_hit() is not None, timeout=5000)
+    assert window.results.current_hit().path.endswith("bread.txt")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # now the list is the query's: Enter opens its best file
+    assert [Path(p).name for p in opener.opened] == ["bread.txt"]
+
+
 def test_shortcuts_focus_the_search_field(qtbot, make_gui, indexed) -> None:  # type: ignore[no-untyped-def]
     _session, window = make_gui(indexed)
     window.results.setFocus()
