@@ -31,7 +31,7 @@ def test_library_manager_adds_excludes_and_removes_folders(qtbot, make_gui, serv
     services.libraries.add_folders([str(docs / "work")])
     index_all(services)
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: _status(window) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: _status(window) is not None, timeout=30000)
     manager = session.open_library_manager(window)
     assert manager.current() == "default"
     assert [manager.folders.item(i).text() for i in range(manager.folders.count())] == [str(docs / "work")]
@@ -45,31 +45,31 @@ def test_library_manager_adds_excludes_and_removes_folders(qtbot, make_gui, serv
     when_shown(QFileDialog, choose_notes, [])
     add = _button(manager, "Add folder…")
     qtbot.mouseClick(add, LEFT)
-    qtbot.waitUntil(lambda: manager.folders.count() == 2 and _status(window).files == 3, timeout=10000)
+    qtbot.waitUntil(lambda: manager.folders.count() == 2 and _status(window).files == 3, timeout=30000)
 
     manager.exclusions.setPlainText("*.md")
     save = _button(manager, "Save exclusions")
     qtbot.mouseClick(save, LEFT)
-    qtbot.waitUntil(lambda: _status(window).files == 1, timeout=10000)  # only minutes.rst is left
+    qtbot.waitUntil(lambda: _status(window).files == 1, timeout=30000)  # only minutes.rst is left
     assert session.records[0].exclusions == ("*.md",)
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     manager.folders.setCurrentRow(0)
     remove = _button(manager, "Remove folder")
     qtbot.mouseClick(remove, LEFT)
-    qtbot.waitUntil(lambda: manager.folders.count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: manager.folders.count() == 1, timeout=30000)
 
 
 def test_changing_a_librarys_model_records_it_and_reindexes(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
     services.libraries.add_folders([str(docs / "work")])
     index_all(services)
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: _status(window) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: _status(window) is not None, timeout=30000)
     messages: list[str] = []
     session.index_bridge.message.connect(messages.append)
     session.commands.set_model("default", "cadet-embed-base-v1")  # the fake embedder stands in for any model
-    qtbot.waitUntil(lambda: _status(window).model_id == "cadet-embed-base-v1", timeout=10000)
-    qtbot.waitUntil(lambda: _status(window).pending == 0 and _status(window).files == 2, timeout=10000)
+    qtbot.waitUntil(lambda: _status(window).model_id == "cadet-embed-base-v1", timeout=30000)
+    qtbot.waitUntil(lambda: _status(window).pending == 0 and _status(window).files == 2, timeout=30000)
     assert any("'default' now uses cadet-embed-base-v1" in m for m in messages)
 
 
@@ -101,11 +101,11 @@ def test_model_download_shows_progress_and_can_be_cancelled(qtbot, tmp_path: Pat
     assert not picker.is_ready()
     assert picker.download_button.isVisible()
     qtbot.mouseClick(picker.download_button, LEFT)
-    qtbot.waitUntil(lambda: picker.bar.value() == 250, timeout=5000)
+    qtbot.waitUntil(lambda: picker.bar.value() == 250, timeout=30000)
     assert picker.download_button.text() == "Cancel"
     assert not picker.combo.isEnabled()
     qtbot.mouseClick(picker.download_button, LEFT)
-    qtbot.waitUntil(lambda: picker.worker is None, timeout=5000)
+    qtbot.waitUntil(lambda: picker.worker is None, timeout=30000)
     assert "cancelled" in picker.note.text()
     assert picker.combo.isEnabled()
 
@@ -125,7 +125,7 @@ def test_model_download_finishes_and_the_model_is_ready(qtbot, tmp_path: Path, m
     qtbot.addWidget(picker)
     picker.show()
     qtbot.mouseClick(picker.download_button, LEFT)
-    qtbot.waitUntil(lambda: picker.worker is None, timeout=5000)
+    qtbot.waitUntil(lambda: picker.worker is None, timeout=30000)
     assert picker.is_ready()
     assert "downloaded" in picker.note.text()
     assert not picker.download_button.isVisible()
@@ -167,7 +167,7 @@ def test_a_bug_in_a_worker_is_logged_and_shown(qtbot, make_gui, services) -> Non
         raise RuntimeError("boom in a library command")
 
     session.index_worker.run_command(broken)
-    qtbot.waitUntil(lambda: bool(session.crash.reports), timeout=5000)
+    qtbot.waitUntil(lambda: bool(session.crash.reports), timeout=30000)
     assert "boom in a library command" in session.crash.reports[0]
     assert "boom in a library command" in log_file.read_text()
     session.crash.reports.clear()  # expected here; the fixture fails any other test that reports a crash
@@ -182,7 +182,7 @@ def test_the_library_manager_turns_following_links_on_and_off(qtbot, make_gui, s
     services.libraries.add_folders([str(docs)])
     index_all(services)
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: _status(window) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: _status(window) is not None, timeout=30000)
     files = _status(window).files  # the link to a file outside the folders is not indexed
     manager = session.open_library_manager(window)
     assert manager.follow_links.isVisible()
@@ -190,9 +190,9 @@ def test_the_library_manager_turns_following_links_on_and_off(qtbot, make_gui, s
     box = manager.follow_links
     on_the_box = QPoint(box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) // 2 + 1, box.height() // 2)
     qtbot.mouseClick(box, LEFT, pos=on_the_box)
-    qtbot.waitUntil(lambda: _status(window).files == files + 1, timeout=10000)
+    qtbot.waitUntil(lambda: _status(window).files == files + 1, timeout=30000)
     assert session.records[0].follow_links
     assert manager.follow_links.isChecked()
     qtbot.mouseClick(box, LEFT, pos=on_the_box)
-    qtbot.waitUntil(lambda: _status(window).files == files, timeout=10000)
+    qtbot.waitUntil(lambda: _status(window).files == files, timeout=30000)
     assert not session.records[0].follow_links

@@ -35,7 +35,7 @@ def folders_in_filter(window) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_add_folders_opens_at_home_and_takes_several(qtbot, make_gui, services, user_home: Path) -> None:  # type: ignore[no-untyped-def]
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: window.empty.add_button.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.empty.add_button.isVisible(), timeout=30000)
     seen: list[QWidget] = []
     where: list[str] = []
 
@@ -72,7 +72,7 @@ def test_a_contextual_model_says_how_long_these_folders_take_before_adding(qtbot
     _pretend_downloaded(services.settings.models_dir, "cde-small-v2")
     session, window = make_gui(services)
     picker = window.empty.picker
-    qtbot.waitUntil(picker.isVisible, timeout=5000)
+    qtbot.waitUntil(picker.isVisible, timeout=30000)
     _choose(picker, "cde-small-v2")
     assert "slower than all-minilm-l6-v2" in picker.note.text()
     assert picker.note.isVisible()
@@ -90,14 +90,14 @@ def test_a_contextual_model_says_how_long_these_folders_take_before_adding(qtbot
     assert said, "no estimate was shown"
     assert "Indexing these folders (8 files) with cde-small-v2 takes " in said[0]
     assert "; with all-minilm-l6-v2, " in said[0]
-    qtbot.waitUntil(lambda: bool(window.statuses), timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.statuses), timeout=30000)
     assert window.statuses[0].model_id == "all-minilm-l6-v2"
 
 
 def test_cancelling_at_the_estimate_adds_nothing(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
     _pretend_downloaded(services.settings.models_dir, "cde-small-v1")
     session, window = make_gui(services)
-    qtbot.waitUntil(window.empty.picker.isVisible, timeout=5000)
+    qtbot.waitUntil(window.empty.picker.isVisible, timeout=30000)
     _choose(window.empty.picker, "cde-small-v1")
     when_shown(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click(), [])  # type: ignore[attr-defined]
     window.add_folders([str(docs)])
@@ -108,7 +108,7 @@ def test_cancelling_at_the_estimate_adds_nothing(qtbot, make_gui, services, docs
 
 def test_a_model_not_downloaded_is_said_before_folders_are_picked(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
     session, window = make_gui(services)
-    qtbot.waitUntil(window.empty.picker.isVisible, timeout=5000)
+    qtbot.waitUntil(window.empty.picker.isVisible, timeout=30000)
     _choose(window.empty.picker, "cde-small-v2")  # not on this computer
     dialogs: list[QWidget] = []
     stop_watching = when_shown(QFileDialog, lambda dialog: dialog.reject(), dialogs)  # type: ignore[attr-defined]
@@ -117,7 +117,7 @@ def test_a_model_not_downloaded_is_said_before_folders_are_picked(qtbot, make_gu
 
     stop_watching()
     assert dialogs == []
-    qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+    qtbot.waitUntil(window.notice.isVisible, timeout=30000)
     assert window.notice.label.text() == "Download cde-small-v2 first, or choose the offline default model."
 
 
@@ -125,9 +125,9 @@ def test_the_library_manager_says_how_long_another_model_takes(qtbot, make_gui, 
     services.libraries.add_folders([str(docs)])
     index_all(services)
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: bool(window.statuses), timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.statuses), timeout=30000)
     manager = session.open_library_manager(window)
-    qtbot.waitUntil(lambda: manager.status.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: manager.status.text() != "", timeout=30000)
     assert manager.estimate.text() == ""  # the library's own model: nothing to estimate
     _choose(manager.picker, "cde-small-v2")
     assert manager.estimate.isVisible()
@@ -143,7 +143,7 @@ def test_an_unmeasured_speed_is_said_to_be_reckoned(docs: Path) -> None:
 def test_a_slow_models_note_on_the_first_run_page_shows_every_line(qtbot, make_gui, services) -> None:  # type: ignore[no-untyped-def]
     session, window = make_gui(services)
     picker = window.empty.picker
-    qtbot.waitUntil(picker.isVisible, timeout=5000)
+    qtbot.waitUntil(picker.isVisible, timeout=30000)
     picker.combo.setCurrentIndex(picker.combo.findData("cde-small-v2"))
     note = picker.note
 
@@ -153,7 +153,7 @@ def test_a_slow_models_note_on_the_first_run_page_shows_every_line(qtbot, make_g
         below = note.mapTo(window, note.rect().bottomLeft()).y() < button.mapTo(window, button.rect().topLeft()).y()
         return note.isVisible() and note.height() >= note.heightForWidth(note.width()) and below
 
-    qtbot.waitUntil(whole, timeout=5000)  # once laid out
+    qtbot.waitUntil(whole, timeout=30000)  # once laid out
     assert note.heightForWidth(note.width()) > note.fontMetrics().lineSpacing() * 2  # three lines at this width
     assert "slower than all-minilm-l6-v2" in note.text()
     assert button.isVisible()

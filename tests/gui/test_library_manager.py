@@ -18,9 +18,9 @@ def test_the_manager_shows_a_contextual_models_context_and_rebuilding(
     cde_services.libraries.add_folders([str(docs)], model_id="tiny-cde")
     index_all(cde_services)
     session, window = make_gui(cde_services)
-    qtbot.waitUntil(lambda: bool(window.statuses), timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.statuses), timeout=30000)
     manager = session.open_library_manager(window)
-    qtbot.waitUntil(lambda: "Context: 16 passages from" in manager.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Context: 16 passages from" in manager.status.text(), timeout=30000)
     assert manager.status.isVisible()
     assert "Rebuilding" not in manager.status.text()
     assert manager.refresh.isEnabled()
@@ -33,7 +33,7 @@ def test_the_manager_shows_a_contextual_models_context_and_rebuilding(
         library.id, active.model_id, active.revision, active.chunker, active.dim, context_version=2, state="building"
     )
     session.search_worker.request_statuses()
-    qtbot.waitUntil(lambda: "Rebuilding" in manager.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Rebuilding" in manager.status.text(), timeout=30000)
     assert "Context: 16 passages" in manager.status.text()
 
 
@@ -41,8 +41,8 @@ def test_library_changes_from_the_gui_go_through_the_library_service(qtbot, make
     services.libraries.add_folders([str(docs)])
     session, window = make_gui(services)
     session.commands.set_exclusions("default", ["  *.tmp ", "", "drafts/"])
-    qtbot.waitUntil(lambda: "Exclusions of 'default' saved" in window.status_line.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Exclusions of 'default' saved" in window.status_line.text(), timeout=30000)
     assert window.status_line.isVisible()
     assert services.libraries.get("default").exclusions == ("*.tmp", "drafts/")
     session.commands.set_model("default", "all-minilm-l6-v2")
-    qtbot.waitUntil(lambda: "already uses all-minilm-l6-v2" in window.status_line.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "already uses all-minilm-l6-v2" in window.status_line.text(), timeout=30000)

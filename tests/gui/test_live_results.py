@@ -33,18 +33,19 @@ def test_a_query_typed_while_indexing_shows_files_added_later_without_retyping( 
     folder = write_folder(tmp_path / "notes", 60)
     session, window = make_gui(services, index_at_start=True)
     window.add_folders([str(folder)])
-    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=30000)
     window.search.setFocus()
     qtbot.keyClicks(window.search, "kayak fjord")
 
-    qtbot.waitUntil(lambda: "Nothing found yet" in visible_text(window), timeout=10000)
+    qtbot.waitUntil(lambda: "Nothing found yet" in visible_text(window), timeout=30000)
     assert "Indexing is under way" in visible_text(window)
     assert "try exact words" not in visible_text(window)
     (folder / "trips").mkdir()
     (folder / "trips" / "kayak.md").write_text("# Kayak trip\n\nPaddling the fjord at dawn with seals.\n")
 
-    qtbot.waitUntil(lambda: any(p.endswith("kayak.md") for p in shown_paths(window)), timeout=60000)
-    assert shown_paths(window)[0].endswith("kayak.md")
+    # First found by its words, then by meaning too once its passage is embedded: then it leads the list (before,
+    # another note close to it by the fake model's hashing may lead; which comes first depends on the machine's load).
+    qtbot.waitUntil(lambda: any(p.endswith("kayak.md") for p in shown_paths(window)[:1]), timeout=60000)
     assert window.search.text() == "kayak fjord"
     assert window.summary.isVisible()
     assert re.match(r"\d+ results?  ·  ", window.summary.text())
@@ -62,7 +63,7 @@ def test_a_refresh_keeps_the_selected_file_and_the_scroll_position(qtbot, make_g
     window.filters.set_mode("keyword")
     window.search.setText("river")
     window.run_search()
-    qtbot.waitUntil(lambda: window.final and window.model.rowCount() == 30, timeout=10000)
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() == 30, timeout=30000)
     window.results.setFocus()
     for _ in range(8):
         qtbot.keyClick(window.results, Qt.Key.Key_Down)
@@ -91,7 +92,7 @@ def test_counts_on_screen_go_on_after_pause_and_resume(qtbot, make_gui, settings
     window.add_folders([str(write_folder(tmp_path / "many", 80))])
     qtbot.waitUntil(lambda: window.indexing.state == "indexing" and embedder.texts_embedded > 20, timeout=30000)
     qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.indexing.state == "paused", timeout=10000)
+    qtbot.waitUntil(lambda: window.indexing.state == "paused", timeout=30000)
     before = [int(m.group(1)) for m in map(re.compile(r"([\d,]+) / [\d,]+ passages").search, shown) if m]
     shown.clear()
     qtbot.mouseClick(window.indexing.pause_button, Qt.MouseButton.LeftButton)
@@ -101,7 +102,7 @@ def test_counts_on_screen_go_on_after_pause_and_resume(qtbot, make_gui, settings
     after = [int(m.group(1)) for m in map(re.compile(r"([\d,]+) / [\d,]+ passages").search, shown) if m]
     assert after, shown
     assert min(after) >= max(before), "the passage count started again after Resume"
-    qtbot.waitUntil(lambda: window.indexing.label.text() == "80 files indexed", timeout=10000)
+    qtbot.waitUntil(lambda: window.indexing.label.text() == "80 files indexed", timeout=30000)
     assert window.indexing.label.isVisible()
 
 
@@ -138,9 +139,9 @@ def test_pause_and_resume_show_at_once_though_a_batch_takes_seconds(qtbot, make_
     window.filters.set_mode("keyword")
     window.search.setText("invoice")
     window.run_search()
-    qtbot.waitUntil(lambda: window.summary.isVisible() and "still indexing" in window.summary.text(), timeout=10000)
+    qtbot.waitUntil(lambda: window.summary.isVisible() and "still indexing" in window.summary.text(), timeout=30000)
     try:
-        qtbot.waitUntil(lambda: embedder.waiting, timeout=10000)  # a batch is under way (held at the gate)
+        qtbot.waitUntil(lambda: embedder.waiting, timeout=30000)  # a batch is under way (held at the gate)
         reports: list[Progress] = []
         session.index_bridge.progress.connect(reports.append)
 
@@ -150,21 +151,21 @@ def test_pause_and_resume_show_at_once_though_a_batch_takes_seconds(qtbot, make_
         assert status.label.text().startswith("Indexing paused")
         assert "indexing paused" in window.summary.text()
         embedder.permits.release()  # the batch ends and reports; then the run holds at the pause
-        qtbot.waitUntil(lambda: any(r.phase == "index" for r in reports), timeout=10000)
+        qtbot.waitUntil(lambda: any(r.phase == "index" for r in reports), timeout=30000)
         assert status.label.text().startswith("Indexing paused"), "the batch's report said indexing went on"
         assert status.pause_button.text() == "Resume"
         assert "still indexing" not in window.summary.text()
         window.search.setText("zeppelin")
         window.run_search()
-        qtbot.waitUntil(lambda: "Indexing is paused (100 of 100 files read" in visible_text(window), timeout=10000)
+        qtbot.waitUntil(lambda: "Indexing is paused (100 of 100 files read" in visible_text(window), timeout=30000)
         window.search.setText("invoice")
         window.run_search()
-        qtbot.waitUntil(lambda: "indexing paused" in window.summary.text(), timeout=10000)
+        qtbot.waitUntil(lambda: "indexing paused" in window.summary.text(), timeout=30000)
         embedded = embedder.texts_embedded
 
         qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)
 
-        qtbot.waitUntil(lambda: status.pause_button.text() == "Pause", timeout=10000)
+        qtbot.waitUntil(lambda: status.pause_button.text() == "Pause", timeout=30000)
         assert re.search(r"[\d,]+ / [\d,]+ passages embedded", status.label.text()), status.label.text()
         assert "paused" not in status.label.text()
         assert status.label.isVisible()
@@ -179,7 +180,7 @@ def test_the_start_page_counts_files_while_a_folder_is_indexed(qtbot, make_gui, 
     services = build_services(settings, embedder=SlowEmbedder(0.1))
     session, window = make_gui(services)
     window.add_folders([str(write_folder(tmp_path / "many", 300))])
-    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=10000)
+    qtbot.waitUntil(lambda: window.indexing.state == "indexing", timeout=30000)
 
     def files_on_page() -> int:
         shown = window.empty.body.text() if window.empty.isVisible() else ""
@@ -198,10 +199,10 @@ def test_escape_leaves_no_stale_result_line(qtbot, make_gui, services, docs) -> 
     session, window = make_gui(services)
     window.search.setFocus()
     qtbot.keyClicks(window.search, "invoice")
-    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=30000)
     assert window.summary.text().startswith(f"{window.model.rowCount()} result")
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.empty.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.empty.isVisible(), timeout=30000)
     qtbot.wait(300)  # the empty query's answer arrives after the page changed
     assert window.summary.text() == ""
     assert "What are you looking for?" in window.empty.title.text()

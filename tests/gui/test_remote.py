@@ -95,7 +95,7 @@ def test_turning_ocr_on_in_the_library_manager_reads_the_scanned_page(  # type: 
     services.libraries.add_folders([str(folder)])
     index_all(services)
     session, window = make_gui(services)
-    qtbot.waitUntil(lambda: bool(window.statuses) and window.statuses[0].failed == 1, timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.statuses) and window.statuses[0].failed == 1, timeout=30000)
     manager = session.open_library_manager(window)
     assert manager.ocr.isVisible()
     assert not manager.ocr.isChecked()

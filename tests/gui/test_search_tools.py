@@ -245,7 +245,7 @@ def test_the_right_click_menu_and_enter_open_a_pdf_at_its_page(  # type: ignore[
     assert opener.opened_at == [(pdf, 2)]
     assert opener.opened == [pdf]
     assert opener.revealed == [pdf]
-    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != pdf, timeout=10000)  # the passage, after the path
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != pdf, timeout=30000)  # the passage, after the path
     assert "The largest invoice of the year was paid in May." in QGuiApplication.clipboard().text()
     assert "Annual report" not in QGuiApplication.clipboard().text()  # the passage, not the whole document
     window.results.setFocus()
@@ -258,7 +258,7 @@ def test_f1_shows_the_search_syntax(qtbot, make_gui, indexed) -> None:  # type: 
     _session, window = make_gui(indexed)
     window.search.setFocus()
     qtbot.keyClick(window.search, Qt.Key.Key_F1)
-    qtbot.waitUntil(window.query_help.isVisible, timeout=5000)
+    qtbot.waitUntil(window.query_help.isVisible, timeout=30000)
     shown = _painted(window.query_help)
     for part in ("Search syntax", "type:pdf", "in:Projects", "after:2024-01-01", "-word"):
         assert any(part in text for text in shown), part
@@ -277,7 +277,7 @@ def test_recent_searches_come_back_and_settings_clear_them(qtbot, make_gui, inde
     window.search.clear()
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     popup = window.recent.completer.popup()
-    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    qtbot.waitUntil(popup.isVisible, timeout=30000)
     assert [t for t in _painted(popup.viewport()) if t.strip()] == ["budget"]
     row = popup.visualRect(popup.model().index(0, 0)).center()
     qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=row)  # picking it searches again

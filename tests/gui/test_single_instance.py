@@ -35,7 +35,7 @@ def test_a_second_launch_brings_the_window_forward_with_its_query(qtbot, make_gu
     assert "already open" in err
     assert window.isVisible()
     assert window.search.text() == "invoice"
-    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=30000)
     assert window.model.hit(0).path.endswith("invoice-march.txt")
     server.close()
 

@@ -119,9 +119,9 @@ def test_a_read_only_data_folder_with_an_index_is_searched_and_says_why_it_is_no
         session, window = make_gui(opened, index_at_start=True)
         window.search.setText("invoice")
         window.run_search()
-        qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=10000)
+        qtbot.waitUntil(lambda: window.final and window.model.rowCount() > 0, timeout=30000)
         assert Path(window.results.current_hit().path).name == "invoice-march.txt"
-        qtbot.waitUntil(window.notice.isVisible, timeout=10000)  # the indexing thread could not take the lock
+        qtbot.waitUntil(window.notice.isVisible, timeout=30000)  # the indexing thread could not take the lock
         said = window.notice.label.text()
         assert "read-only" in said.lower() or "permission denied" in said.lower(), said
         assert "Search still works" in said
