@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING
 
 from desktop_search.core.fusion import Candidate, Scored, fuse_adaptive, fuse_convex, fuse_rrf
 from desktop_search.core.query import ParsedQuery, fold, parse_query, words_of
-from desktop_search.core.relevance import close_contents
+from desktop_search.core.relevance import close_contents, vouches
 from desktop_search.core.snippets import make_snippet
-from desktop_search.records import ChunkInfo, Hit, LibraryRecord, SearchFilter
+from desktop_search.records import ChunkInfo, Hit, LibraryRecord, SearchFilter, SpaceRecord
 from desktop_search.storage import Store
 from desktop_search.storage.scope import Scope
 
 if TYPE_CHECKING:  # the model side (numpy, contexts) loads only when a query needs a vector
+    import numpy as np
+
     from desktop_search.embed.base import Embedder
+    from desktop_search.embed.catalog import RelevanceFloor
 
 MODES = ("hybrid", "keyword", "dense")
 FUSIONS = ("adaptive", "convex", "rrf")
@@ -139,7 +142,7 @@ class Searcher:
             keyword = [(c, -bm25) for c, bm25 in found]
         space = self.store.active_space(library.id)
         searched = 0
-        floor = None
+        floor = vector = None
         if options.mode != "keyword" and space is not None and query.semantic:
             from desktop_search.core.context import space_embedder
 
@@ -154,8 +157,12 @@ class Searcher:
         fused = fuse(keyword, dense, infos, options)
         if dense and floor is not None:
             words_found = bool(keyword) if options.mode != "dense" else self._has_words(query, library, contents)
-            close = close_contents(dense, infos, floor, searched, words_found)
-            fused = self._floored(fused, close, query, library, options.depth, contents)
+            vouched = vouches(dense[0][1], floor, searched, words_found)
+            # A filter narrows what is shown, not what the query means: meaning may vouch from outside it.
+            if not vouched and contents is not None:
+                vouched = self._meant_in_library(query, library, space, vector, floor)
+            close = close_contents(dense, infos, floor) if vouched else set()
+            fused = self._floored(fused, close, vouched, query, library, options.depth, contents)
         return _boost_names(fused, named), infos
 
     def _hits(
@@ -196,19 +203,35 @@ class Searcher:
         self,
         fused: list[Candidate],
         close: set[int],
+        vouched: bool,
         query: ParsedQuery,
         library: LibraryRecord,
         depth: int,
         contents: list[int] | None,
     ) -> list[Candidate]:
-        """The candidates found by a word or close in meaning. When meaning vouches for nothing, a word
-        match must hold every word of the query: "best pizza in naples" is not answered by any text
-        that says "best"."""
-        if not close and len(query.fts_phrases) > 1:
+        """The candidates found by a word or close in meaning. When meaning vouches for nothing in the library,
+        a word match must hold every word of the query: "best pizza in naples" is not answered by any text that
+        says "best"."""
+        if not vouched and len(query.fts_phrases) > 1:
             every = self.store.keyword_chunks(library.id, " AND ".join(query.fts_phrases), depth, contents)
             found = {i.content_id for i in self.store.chunk_infos([c for c, _ in every]).values()}
             return [c for c in fused if c.keyword_rank is not None and c.content_id in found]
         return [c for c in fused if c.keyword_rank is not None or c.content_id in close]
+
+    def _meant_in_library(
+        self,
+        query: ParsedQuery,
+        library: LibraryRecord,
+        space: SpaceRecord | None,
+        vector: np.ndarray | None,
+        floor: RelevanceFloor,
+    ) -> bool:
+        """Whether meaning vouches for the query in the whole library, when its filtered search found nothing close."""
+        if space is None or vector is None:
+            return False
+        best = self.store.nearest_chunks(space, vector, 1, None)
+        words_found = self._has_words(query, library, None)
+        return bool(best) and vouches(1.0 - best[0][1], floor, self.store.searched_vectors(space), words_found)
 
     def _has_words(self, query: ParsedQuery, library: LibraryRecord, contents: list[int] | None) -> bool:
         """Whether any of the query's words is in the library (dense mode asks nothing else of the keyword index)."""

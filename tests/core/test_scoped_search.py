@@ -123,6 +123,18 @@ def test_phrases_exclusions_or_and_titles(indexed: Services) -> None:
     assert _names(indexed, 'budget "purple elephant"', "dense") == []
 
 
+def test_a_filter_keeps_the_word_matches_it_allows(indexed: Services) -> None:
+    # Found in a real folder: a PDF listed for a word of the query vanished once the PDF type was chosen. The
+    # query means the garden note; within PDFs nothing is close in meaning, yet the report holds "grew".
+    query = "how often to water tomatoes in july grew"
+    unfiltered = _names(indexed, query, limit=50)
+    assert unfiltered[0] == "garden.md"
+    assert "annual-report.pdf" in unfiltered
+    assert _names(indexed, query + " type:pdf") == ["annual-report.pdf"]
+    assert _names(indexed, query, flt=search_filter(types=["pdf"])) == ["annual-report.pdf"]  # the filter bar's
+    assert _names(indexed, "xyzzyqq flibbertigibbet type:pdf") == []  # nonsense stays unanswered within a filter
+
+
 def test_filters_alone_list_the_newest_files_they_allow(indexed: Services) -> None:
     assert _names(indexed, "type:pdf") == ["annual-report.pdf"]
     assert _names(indexed, "after:2025-01-01") == ["notes.md", "budget-final.txt", "budget-plan.docx"]
