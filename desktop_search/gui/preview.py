@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_search.core.preview import Preview
+from desktop_search.gui.notices import WrappingLabel
 from desktop_search.gui.preview_html import hit_anchor, preview_html
 from desktop_search.gui.result_model import hit_details, hit_heading
 from desktop_search.gui.results_view import mark_color
@@ -47,7 +48,7 @@ class PreviewPane(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.hit: Hit | None = None
-        self.title = QLabel()
+        self.title = WrappingLabel()  # a long title wraps: clipped, it hid the file name after it
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)

@@ -76,3 +76,32 @@ def test_a_message_of_an_mbox_is_named_by_its_subject_and_numbered() -> None:
     model.set_hits([mail], "keyword")
     assert model.data(model.index(0), Qt.ItemDataRole.DisplayRole) == "Heating again — Inbox"
     assert hit_details(mail).endswith("message 3")
+
+
+def test_the_preview_heading_wraps_a_long_title_and_keeps_the_file_name_in_view(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Clipped at the pane's edge, a long title hid the file name after it ('… therapeutics. -')."""
+    from dataclasses import replace
+
+    from desktop_search.core.preview import Preview
+    from desktop_search.gui.preview import PreviewPane
+    from tests.gui.painted import painted_texts
+
+    title = "Chemical approaches to stem cell biology and therapeutics in regenerative medicine"
+    hit = replace(_hit("x100.html"), title=title)
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.resize(420, 500)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.show_preview(Preview(hit, "text of x100.html", 0, ()))
+
+    def laid_out() -> bool:  # the heading has the height of its lines, and the line under it starts below it
+        title = pane.title
+        return title.height() >= title.heightForWidth(title.width()) and pane.details.y() >= title.geometry().bottom()
+
+    qtbot.waitUntil(laid_out, timeout=30000)
+
+    lines = [t for t in painted_texts(pane.title) if t.text.strip()]
+    assert len({t.y for t in lines}) >= 2, "the heading is on one clipped line"
+    assert "x100.html" in " ".join(t.text for t in lines)
+    assert all(t.bold for t in lines)
