@@ -23,6 +23,9 @@ MODE_LABELS = {"hybrid": "Meaning + words", "keyword": "Words only", "dense": "M
 SORT_LABELS = {"relevance": "Best match first", "date": "Newest first", "name": "By name"}
 
 
+RESULT_LIMIT = 50  # the most results one search lists
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """One query as typed; `generation` grows with every keystroke so stale answers can be dropped."""
@@ -32,4 +35,4 @@ class SearchRequest:
     filter: SearchFilter = field(default_factory=SearchFilter)
     mode: str = "hybrid"
     sort: str = "relevance"
-    limit: int = 50
+    limit: int = RESULT_LIMIT

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QObject, QTimer, Signal
 
-from desktop_search.gui.filters import MODE_LABELS
+from desktop_search.gui.filters import MODE_LABELS, RESULT_LIMIT
 from desktop_search.gui.index_worker import IndexState
 from desktop_search.gui.progress_text import plural
 from desktop_search.gui.result_model import ResultModel
@@ -70,7 +70,7 @@ def summary_text(count: int, mode: str, asked: str, final: bool, indexing: Index
     state of a run not finished yet, None when the index is complete)."""
     if not final and not count:
         return "Searching…"
-    parts = [plural(count, "result")]
+    parts = [plural(count, "result") + (", the most one search lists" if count >= RESULT_LIMIT else "")]
     if not final:
         parts.append(f"{MODE_LABELS.get(mode, mode)}  ·  ranking by meaning…")
     elif mode != asked and mode == "keyword":

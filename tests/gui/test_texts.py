@@ -7,6 +7,7 @@ import random
 from desktop_search.core.highlight import highlight_spans
 from desktop_search.core.preview import Preview
 from desktop_search.core.query import parse_query
+from desktop_search.gui.filters import RESULT_LIMIT
 from desktop_search.gui.live_results import summary_text
 from desktop_search.gui.preview_html import preview_html
 from desktop_search.gui.progress_text import ProgressTracker, describe, estimate, format_eta
@@ -58,6 +59,8 @@ def test_result_count_and_ranking_say_what_the_list_is() -> None:
     assert "not ready yet" in words_only
     assert "Meaning + words" not in words_only
     assert "ranking by meaning" in summary_text(2, "keyword", "hybrid", False, None)
+    full = summary_text(RESULT_LIMIT, "hybrid", "hybrid", True, None)  # more may match: the list stops there
+    assert full.startswith(f"{RESULT_LIMIT} results, the most one search lists  ·  ")
     assert "still indexing" in summary_text(2, "hybrid", "hybrid", True, "indexing")
     paused = summary_text(2, "hybrid", "hybrid", True, "paused")
     assert "indexing paused" in paused
