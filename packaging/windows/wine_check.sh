@@ -38,11 +38,14 @@ from pathlib import Path
 from desktop_search.core.extract.sniff import detect_kind
 folder = Path(r'$SAMPLE')
 print(sorted({detect_kind(p, p.read_bytes()[:8192]) for p in folder.iterdir()}))"
-check "extract every sample format (lxml, striprtf, chardet, pypdfium2)" wine "${PYP[@]}" -c "
+# The sample's scanned page and picture (packaging/make_sample.py) hold no text but what OCR reads, and OCR needs
+# numpy, which Wine cannot run: the self-test on Windows checks them.
+check "extract every sample format but the two OCR ones (lxml, striprtf, chardet, pypdfium2)" wine "${PYP[@]}" -c "
 from pathlib import Path
 from desktop_search.core.extract import extract_bytes
 folder = Path(r'$SAMPLE')
-print(', '.join(f'{p.suffix}:{len(extract_bytes(p.read_bytes(), p).text)}' for p in sorted(folder.iterdir())))"
+ocr = {'scanned-invoice.pdf', 'parcel-label.png'}
+print(', '.join(f'{p.name}:{len(extract_bytes(p.read_bytes(), p).text)}' for p in sorted(folder.iterdir()) if p.name not in ocr))"
 check "apsw + sqlite-vec load" wine "${PYP[@]}" -c "
 import apsw, sqlite_vec
 c = apsw.Connection(':memory:'); c.enable_load_extension(True); c.load_extension(sqlite_vec.loadable_path())
