@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 FORMAT = 2  # bump when the graph or the quantisation recipe changes: cached models are then made again
 CALIBRATION = resources_dir() / "calibration" / "passages.json"
 TOKEN_BUDGET = 8192  # padded tokens per forward pass, as for torch on a CPU
+RUNTIME_CACHE = 64  # input shapes whose kernels OpenVINO keeps ready
 # SmoothQuant on the feed-forward output projection only: its input (after GELU) spans -0.17..25, so plain
 # per-tensor int8 steps of 0.1 flatten most values; moving that range into the weights took the mean cosine
 # with float32 on 100 SciFact passages from 0.9930 to 0.9954 (alpha 0.5: 0.981; on every linear layer: 0.9951).
@@ -71,6 +72,9 @@ class OpenVINOBiEncoder(Embedder):
             "INFERENCE_PRECISION_HINT": "f32",  # the same arithmetic on every CPU (no silent bf16 on AMX)
             "INFERENCE_NUM_THREADS": cpu_threads(threads),
             "NUM_STREAMS": 1,
+            # Kernels and buffers made per input shape are kept in an LRU cache of 5,000 entries by default:
+            # with indexing's many batch shapes that grew resident memory without end (docs/performance.md).
+            "CPU_RUNTIME_CACHE_CAPACITY": RUNTIME_CACHE,
         }
         model = self._cached_model(spec, folder, cache_dir, int8)
         if isinstance(model, Path):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from tokenizers import Encoding, Tokenizer
 
+SHAPE_BUCKET = 16
+
 
 class HFTokenizer:
     """Wraps a `tokenizer.json`: plain offsets for the chunker, padded batches for the model."""
@@ -20,7 +22,10 @@ class HFTokenizer:
         pad = next((t for t in ("[PAD]", "<pad>") if self._model.token_to_id(t) is not None), None)
         # XLM-RoBERTa's pad is "<pad>" (1): its position ids count the tokens that are not the pad id.
         pad_id = self._model.token_to_id(pad) if pad else 0
-        self._model.enable_padding(pad_id=pad_id or 0, pad_token=pad or "[PAD]")
+        # Padding to a multiple of 16 tokens bounds the number of batch shapes a model sees (runtimes keep
+        # per-shape kernels and buffers: memory grew with every new shape) for at most 15 padded positions.
+        bucket = SHAPE_BUCKET if max_tokens % SHAPE_BUCKET == 0 else None
+        self._model.enable_padding(pad_id=pad_id or 0, pad_token=pad or "[PAD]", pad_to_multiple_of=bucket)
 
     def offsets(self, text: str) -> list[tuple[int, int]]:
         encoding = self._plain.encode(text, add_special_tokens=False)
@@ -30,5 +35,5 @@ class HFTokenizer:
         return [len(e.ids) for e in self._plain.encode_batch(list(texts), add_special_tokens=False)]
 
     def encode_for_model(self, texts: Sequence[str]) -> list[Encoding]:
-        """Token ids with special tokens, truncated to the model's limit, padded to the longest."""
+        """Token ids with special tokens, truncated to the model's limit, padded to the longest (rounded up to 16)."""
         return self._model.encode_batch(list(texts))
