@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_search.embed.catalog import CATALOG, installed_dir
+from desktop_search.embed.catalog import CATALOG, ModelSpec, installed_dir
+from desktop_search.embed.device import resolve_device
 from desktop_search.errors import UserError
 from desktop_search.records import LibraryStatus
 
@@ -32,8 +33,19 @@ def add_parsers(sub: Any) -> None:
     refresh.add_argument("--library", help="only this library (default: every library with a contextual model)")
 
 
+def _backend_here(services: Services, spec: ModelSpec, device: str) -> str | None:
+    """The embedding backend that would run the model on this machine, with these settings."""
+    from desktop_search.embed.loader import backend_for  # imports NumPy: not at every command's start
+
+    try:
+        return backend_for(spec, device, services.settings.backend).name
+    except UserError:
+        return None
+
+
 def _model_rows(services: Services) -> list[dict[str, object]]:
     rows = []
+    device = resolve_device(services.settings.device)
     for spec in CATALOG.values():
         folder = installed_dir(spec, services.settings.models_dir)
         rows.append(
@@ -51,6 +63,7 @@ def _model_rows(services: Services) -> list[dict[str, object]]:
                 "remote": spec.endpoint.url if spec.endpoint else None,  # passages are sent there
                 "agreed": spec.endpoint.consented if spec.endpoint else None,
                 "installed": str(folder) if folder else None,
+                "backend": _backend_here(services, spec, device),  # e.g. openvino-int8 on a CPU with VNNI
             }
         )
     return rows
@@ -76,7 +89,7 @@ def cmd_models(services: Services, args: argparse.Namespace) -> int:
         if r["remote"]:
             where = "agreed" if r["agreed"] else "not agreed: nothing is sent until `remote consent`"
         print(f"{r['id']:<22} {r['dim']:>4}d  {r['size_mb']:>5} MB  {kind:<10}  {where}   ({r['repo']})")
-        print(f"{'':<22} languages: {r['languages']}")
+        print(f"{'':<22} languages: {r['languages']}; runs on: {r['backend'] or 'nothing installed here'}")
     print("Get one with `desktop-search models download ID` or `desktop-search models import ID FOLDER`.")
     return 0
 

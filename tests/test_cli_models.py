@@ -30,6 +30,8 @@ def test_models_lists_the_catalog_with_what_is_installed(capsys: pytest.CaptureF
     assert rows["multilingual-e5-small"]["prefixes"] == ["query: ", "passage: "]
     assert rows["multilingual-e5-small"]["languages"] == "about 100 languages (those of XLM-RoBERTa)"
     assert rows["all-minilm-l6-v2"]["languages"] == "English"
+    assert rows["all-minilm-l6-v2"]["backend"] in {"openvino", "openvino-int8"}  # a CPU: int8 with VNNI
+    assert rows["cde-small-v2"]["backend"] == "cde"
     code, out, _ = run(capsys, "--home", str(tmp_path / "h"), "models")
     assert "languages: 50+ languages" in out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from transformers import BertConfig, BertModel
 from desktop_search.embed import registry
 from desktop_search.embed.base import Embedder
 from desktop_search.embed.catalog import CATALOG, DEFAULT_MODEL, ModelSpec
-from desktop_search.embed.loader import load_embedder
+from desktop_search.embed.loader import BACKEND_ENV, load_embedder
 from desktop_search.embed.openvino_encoder import OpenVINOBiEncoder
 from tests.conftest import DOCUMENTS
 from tests.embed.tiny_cde import make_tokenizer, words_of
@@ -111,3 +112,50 @@ def test_a_query_on_openvino_never_imports_torch(tmp_path: Path) -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _openvino_without_cpu_plugin(target: Path) -> Path:
+    """The installed openvino package, linked file by file into `target`, less its CPU plugin library: what a
+    frozen app that left the plugins out would hold."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("openvino")
+    assert spec is not None
+    assert spec.origin is not None
+    source = Path(spec.origin).parent
+    package = target / "openvino"
+    (package / "libs").mkdir(parents=True)
+    for entry in source.iterdir():
+        if entry.name != "libs":
+            (package / entry.name).symlink_to(entry)
+    for entry in (source / "libs").iterdir():
+        if "intel_cpu_plugin" not in entry.name:
+            (package / "libs" / entry.name).symlink_to(entry)
+    return target
+
+
+@pytest.mark.slow  # another process that imports torch and loads the model
+@pytest.mark.skipif(sys.platform != "linux", reason="the package's plugin libraries are laid out for Linux here")
+def test_a_machine_chosen_openvino_that_cannot_start_falls_back_to_torch(tmp_path: Path) -> None:
+    broken = _openvino_without_cpu_plugin(tmp_path / "site")
+    code = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "logging.basicConfig(level=logging.WARNING, format='%(message)s')\n"
+        "import openvino\n"
+        f"assert openvino.__file__.startswith({str(broken)!r}), openvino.__file__\n"
+        "from desktop_search.embed.loader import load_embedder\n"
+        f"e = load_embedder({DEFAULT_MODEL!r}, Path({str(tmp_path / 'home')!r}), device='cpu')\n"
+        "print(e.backend, e.embed_query('sourdough').shape)\n"
+        "try:\n"
+        f"    load_embedder({DEFAULT_MODEL!r}, Path({str(tmp_path / 'home')!r}), device='cpu', backend='openvino')\n"
+        "except RuntimeError as exc:\n"
+        "    print('asked for openvino:', str(exc).strip().splitlines()[-1])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != BACKEND_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(broken), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "transformers (384,)" in done.stdout
+    assert 'Device with "CPU" name is not registered' in done.stderr  # the reason is in the log
+    assert "using transformers" in done.stderr
+    assert "asked for openvino: Device with" in done.stdout  # a backend the settings name is not replaced
