@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from desktop_search import __version__, cli_models, cli_ocr, cli_remote, cli_watch
+from desktop_search import __version__, cli_exclude, cli_models, cli_ocr, cli_remote, cli_watch
 from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.filters import FilterValueError, search_filter
 from desktop_search.core.libraries import DEFAULT_LIBRARY
@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--hidden", action="store_true", help="start in the system tray (used at login)")
     cli_watch.add_parsers(sub)
     cli_models.add_parsers(sub)
+    cli_exclude.add_parsers(sub)
     cli_ocr.add_parsers(sub)
     cli_remote.add_parsers(sub)
     for command in {id(c): c for c in sub.choices.values()}.values():
@@ -320,6 +321,7 @@ COMMANDS = {
     "remove": cmd_remove,
     **cli_watch.COMMANDS,
     **cli_models.COMMANDS,
+    **cli_exclude.COMMANDS,
     **cli_ocr.COMMANDS,
     **cli_remote.COMMANDS,
 }

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from desktop_search.core.extract import TEXT_KINDS
+from desktop_search.core.generated import GENERATED
 from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
 from desktop_search.embed.catalog import DEFAULT_MODEL, get_spec
 from desktop_search.errors import FolderError, LibraryNotFound
@@ -91,7 +93,11 @@ class LibraryService:
     def set_exclusions(self, name: str, patterns: Sequence[str]) -> str:
         """What a library skips (one glob pattern each, blank ones dropped); the next scan applies them."""
         record = self.get(name)
-        self.store.set_library_exclusions(record.id, [p.strip() for p in patterns if p.strip()])
+        kept = [p.strip() for p in patterns if p.strip()]
+        self.store.set_library_exclusions(record.id, kept)
+        if (GENERATED in kept) != (GENERATED in record.exclusions):
+            # Unchanged files are not read again by a scan: the text files are, to index or skip machine-made ones.
+            self.store.look_again_at_kinds(record.id, TEXT_KINDS)
         return f"Exclusions of '{name}' saved; the next scan applies them."
 
     def set_follow_links(self, name: str, follow: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 
 import apsw
@@ -465,6 +465,15 @@ class Store(SpaceStore, ContextStore):
                 )
             ),
         )
+
+    def look_again_at_kinds(self, library_id: int, kinds: Collection[str]) -> int:
+        """Files of these kinds are read again on the next run, changed or not. Returns how many."""
+        with self.write():
+            self.conn.execute(
+                "UPDATE files SET mtime_ns = -1 WHERE library_id = ? AND kind IN (SELECT value FROM json_each(?))",
+                (library_id, json.dumps(sorted(kinds))),
+            )
+            return int(self.conn.changes())
 
     def look_again_for_ocr(self, library_id: int) -> int:
         """After the library's OCR setting changed: files whose text OCR changes (pictures, PDFs that failed

@@ -54,6 +54,20 @@ def test_removing_the_exclusion_lines_indexes_them(services: Services, tmp_path:
     assert _indexed_names(services) == everything
 
 
+def test_the_content_rule_follows_the_exclusions_for_files_already_seen(services: Services, tmp_path: Path) -> None:
+    services.libraries.add_folders([str(_write_folder(tmp_path / "site"))])
+    library = services.libraries.get("default")
+    services.libraries.set_exclusions("default", [p for p in library.exclusions if p != GENERATED])
+    index_all(services)
+    assert "app.js" in _indexed_names(services)
+    services.libraries.set_exclusions("default", [*services.libraries.get("default").exclusions, GENERATED])
+    index_all(services)  # app.js is unchanged on disk, yet it is now skipped
+    assert _indexed_names(services) == {"notes.txt", "wide.csv", "code.js"}
+    services.libraries.set_exclusions("default", [p for p in library.exclusions if p != GENERATED])
+    index_all(services)
+    assert "app.js" in _indexed_names(services)
+
+
 def test_content_rule() -> None:
     assert looks_generated(MINIFIED.encode(), "code")
     assert not looks_generated(PROSE.encode(), "text")
