@@ -72,8 +72,9 @@ def random_bert_base(folder: Path) -> None:
     for key in list(weights):
         if key.endswith("dense.weight") or key.endswith(("query.weight", "key.weight", "value.weight")):
             weights[key.removesuffix("weight") + "bias"] = np.zeros(tensors[key][0], np.float32)
-    for norm in ["embeddings.LayerNorm"] + [f"encoder.layer.{i}.{n}.LayerNorm" for i in range(layers)
-                                            for n in ("attention.output", "output")]:
+    for norm in ["embeddings.LayerNorm"] + [
+        f"encoder.layer.{i}.{n}.LayerNorm" for i in range(layers) for n in ("attention.output", "output")
+    ]:
         weights[norm + ".weight"], weights[norm + ".bias"] = np.ones(h, np.float32), np.zeros(h, np.float32)
     folder.mkdir(parents=True, exist_ok=True)
     save_file(weights, str(folder / "model.safetensors"))

@@ -94,7 +94,7 @@ def accelerator_possible() -> bool:
 
 
 def resolve_device(preference: str = "auto") -> str:
-    """"cpu", "cuda" or "mps": `preference` when it names one, else the best one this machine has."""
+    """ "cpu", "cuda" or "mps": `preference` when it names one, else the best one this machine has."""
     if preference != "auto":
         return preference
     if not accelerator_possible():

@@ -42,4 +42,3 @@ def test_durations_read_as_a_person_says_them() -> None:
     assert say_duration(2.5 * 3600) == "about 2.5 hours"
     assert say_duration(30 * 3600) == "about 30 hours"
     assert say_duration(5 * 86400) == "about 5 days"
-

@@ -35,7 +35,10 @@ def _tiny_bert(folder: Path, seed: int = 0) -> tuple[ModelSpec, Path]:
     tokenizer = make_tokenizer(words_of(TEXTS + QUERIES + ["query: passage:"]), folder / "tokenizer.json")
     torch.manual_seed(seed)
     config = BertConfig(
-        vocab_size=tokenizer.get_vocab_size(), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        vocab_size=tokenizer.get_vocab_size(),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
         intermediate_size=64,
     )
     BertModel(config, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)

@@ -41,8 +41,14 @@ def test_a_backend_preferred_on_a_device_wins_there_and_only_there(monkeypatch: 
     _add(monkeypatch, Backend("test-named", frozenset({"test-net"}), _hash, uses_torch=False))
     _add(
         monkeypatch,
-        Backend("test-fast", frozenset({"test-net"}), _hash, uses_torch=False, devices=frozenset({"cpu"}),
-                preferred_on=frozenset({"cpu"})),
+        Backend(
+            "test-fast",
+            frozenset({"test-net"}),
+            _hash,
+            uses_torch=False,
+            devices=frozenset({"cpu"}),
+            preferred_on=frozenset({"cpu"}),
+        ),
     )
     assert choose_backend(SPEC, "cpu").name == "test-fast"
     assert choose_backend(SPEC, "cuda").name == "test-named"
@@ -52,7 +58,11 @@ def test_a_backend_preferred_on_a_device_wins_there_and_only_there(monkeypatch: 
 def test_a_preferred_backend_that_is_not_installed_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     _add(monkeypatch, Backend("test-named", frozenset({"test-net"}), _hash, uses_torch=False))
     missing = Backend(
-        "test-missing", frozenset({"test-net"}), _hash, uses_torch=False, preferred_on=frozenset({"cpu"}),
+        "test-missing",
+        frozenset({"test-net"}),
+        _hash,
+        uses_torch=False,
+        preferred_on=frozenset({"cpu"}),
         installed=lambda: False,
     )
     _add(monkeypatch, missing)
