@@ -40,9 +40,10 @@ test: $(VENV)/.dev-installed
 	if [ $$status -ne 0 ]; then printf "== failed:$$failed\n"; fi; \
 	exit $$status
 
-# Everything but the GUI, the real model, other processes and live watching (markers set in tests/conftest.py).
+# Everything but the GUI, the real model, other processes and live watching (markers set in tests/conftest.py),
+# spread over the cores (pytest-xdist); `make test` stays in one process, since the X desktop tests share a display.
 test-fast: $(VENV)/.dev-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not slow and not watch" --hypothesis-profile=fast
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto -m "not gui and not slow and not watch" --hypothesis-profile=fast
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check desktop_search tests benchmarks
