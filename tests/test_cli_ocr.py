@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_search.core.extract.pdf import NO_TEXT_LAYER
 from desktop_search.settings import Settings
 from tests.core.extract.ocr_samples import page_picture, png_bytes, scanned_pdf
 from tests.test_cli import run
@@ -34,7 +35,7 @@ def test_ocr_is_off_until_turned_on_for_the_library_then_scans_and_pictures_are_
     assert _search(capsys, home, "Harbour") == []
     [status] = json.loads(run(capsys, "--home", str(home), "status", "--library", "scans", "--json")[1])
     assert status["ocr"] is False
-    assert [f["reason"] for f in status["failed_files"]] == ["no text layer (scanned PDF?)"]
+    assert [f["reason"] for f in status["failed_files"]] == [NO_TEXT_LAYER]
 
     code, out, _ = run(capsys, "--home", str(home), "ocr", "on", "--library", "scans")
     assert code == 0

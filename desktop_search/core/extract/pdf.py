@@ -13,7 +13,7 @@ from desktop_search.core.extract import Extracted, ExtractionFailed, ExtractLimi
 log = logging.getLogger(__name__)
 
 PASSWORD_PROTECTED = "password-protected PDF"
-NO_TEXT_LAYER = "no text layer (scanned PDF?)"
+NO_TEXT_LAYER = "no text layer: a scanned PDF? (turn on OCR for this library to read it)"
 
 # Ligatures (U+FB00-FB06) become their letters; pdfium marks a hyphen it removed at a line end with U+FFFE.
 _TRANSLATE: dict[int, str | None] = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}

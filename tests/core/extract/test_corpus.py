@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from desktop_search.core.extract import MB
+from desktop_search.core.extract.pdf import NO_TEXT_LAYER
 from desktop_search.core.indexer import Indexer
 from desktop_search.core.producer import IndexLimits
 from desktop_search.core.search import SearchOptions
@@ -60,7 +61,7 @@ FAILED = {
     "truncated.pdf": (make_pdf([["cut"]])[:180], "damaged PDF"),
     "random.pdf": (b"%PDF-1.5\n" + bytes(range(256)) * 16, "damaged PDF"),
     "locked.pdf": (encrypted_pdf(make_pdf([["hidden"]]), "hunter2"), "password-protected PDF"),
-    "scan.pdf": (blank_pdf(), "no text layer (scanned PDF?)"),
+    "scan.pdf": (blank_pdf(), NO_TEXT_LAYER),
     "bomb.docx": (docx_with_document_xml(b"<w:document>" + b" " * (16 * MB) + b"</w:document>"), "zip bomb"),
     "zero.pdf": (b"", "empty file"),
     "crash.txt": (b"makes the worker abort", "worker crashed"),
