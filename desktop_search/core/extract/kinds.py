@@ -69,8 +69,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("web", "Web pages", "file-web"),
     Family("text", "Text and Markdown", "file-text"),
     Family("code", "Source code and data", "file-code"),
-    Family("email", "E-mail", "file-text"),
-    Family("image", "Pictures (OCR)", "file-generic"),
+    Family("email", "E-mail", "file-mail"),
+    Family("image", "Pictures (OCR)", "file-image"),
 )
 
 

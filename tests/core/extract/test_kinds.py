@@ -110,6 +110,7 @@ def test_every_kind_has_a_family_and_every_family_an_icon_and_a_kind() -> None:
     for family in FAMILIES:
         assert (resources_dir() / "icons" / f"{family.icon}.svg").is_file(), family
         assert extensions_of(family.name), family
+    assert len({family.icon for family in FAMILIES}) == len(FAMILIES)  # a picture does not look like a text file
     assert "text" in TEXT_KINDS  # what a text file with an unknown extension is
 
 
