@@ -24,6 +24,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from search_latency import percentiles  # this folder is on sys.path when a script here runs
+
 from desktop_search.core.search import SearchOptions
 from desktop_search.services import build_services
 from desktop_search.settings import Settings
@@ -68,19 +70,10 @@ RECOLL_WARM = textwrap.dedent(
     times = []
     for _ in range(rounds):
         for t in queries:
-            t0 = time.perf_counter(); one(t); times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"times_ms": times, "hits": hits}))
+            t0 = time.perf_counter(); one(t); times.append(time.perf_counter() - t0)
+    print(json.dumps({"times_s": times, "hits": hits}))
     """
 )
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
-def _summary(times: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(_percentile(times, 95), 2)}
 
 
 def recoll_index(folder: Path, conf: Path) -> float | None:
@@ -105,7 +98,7 @@ def ours_warm(home: Path, rounds: int) -> tuple[list[float], dict[str, int]]:
         for q in QUERIES:
             t0 = time.perf_counter()
             searcher.search(q, libraries, options)
-            times.append((time.perf_counter() - t0) * 1000)
+            times.append(time.perf_counter() - t0)
     services.close()
     return times, hits
 
@@ -115,7 +108,7 @@ def cold(command: list[str], runs: int) -> list[float]:
     for q in QUERIES[:runs]:
         t0 = time.perf_counter()
         subprocess.run([*command, q], check=True, capture_output=True)
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append(time.perf_counter() - t0)
     return times
 
 
@@ -143,7 +136,7 @@ def main() -> int:
             text=True,
         )
         result = json.loads(done.stdout)
-        theirs += result["times_ms"]
+        theirs += result["times_s"]
         hits_recoll = result["hits"]
     ours_cli = [sys.executable, "-m", "desktop_search", "--home", str(args.home), "search", "--mode", "keyword"]
     cold_ours = cold(ours_cli, args.cold_runs)
@@ -154,9 +147,9 @@ def main() -> int:
         "rounds": args.rounds,
         "load_average": [round(x, 2) for x in load],
         "recoll_index_s": round(index_s, 1) if index_s is not None else "reused",
-        "warm": {"ours": _summary(ours), "recoll": _summary(theirs)},
+        "warm": {"ours": percentiles(ours), "recoll": percentiles(theirs)},
         "warm_p50_ratio_ours_over_recoll": round(statistics.median(ours) / statistics.median(theirs), 2),
-        "cold_cli": {"ours": _summary(cold_ours), "recoll": _summary(cold_recoll)},
+        "cold_cli": {"ours": percentiles(cold_ours), "recoll": percentiles(cold_recoll)},
         "hits": {q: [hits_ours.get(q), hits_recoll.get(q)] for q in QUERIES},
     }
     print(json.dumps(report, indent=2))
