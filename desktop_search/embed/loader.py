@@ -29,18 +29,21 @@ def load_embedder(
     resolved = resolve_device(device)
     requested = requested_backend(spec, resolved, backend)
     chosen = choose_backend(spec, resolved, requested)
+
+    def load(runner: Backend) -> Embedder:
+        embedder = runner.factory(LoadRequest(spec, folder, resolved, threads, models_home / "converted" / runner.name))
+        embedder.backend = runner.name
+        return embedder
+
     try:
-        embedder = chosen.factory(LoadRequest(spec, folder, resolved, threads, models_home / "converted" / chosen.name))
+        return load(chosen)
     except (ImportError, OSError, RuntimeError) as exc:
         named = backend_named(spec.backend)
         if requested != AUTO or chosen is named or not named.serves(spec, resolved) or not named.installed():
             raise
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
         log.warning("the %s backend cannot run %s here (%s); using %s", chosen.name, spec.id, reason, named.name)
-        chosen = named
-        embedder = chosen.factory(LoadRequest(spec, folder, resolved, threads, models_home / "converted" / chosen.name))
-    embedder.backend = chosen.name
-    return embedder
+        return load(named)
 
 
 def requested_backend(spec: ModelSpec, device: str, backend: str = AUTO) -> str:
