@@ -110,20 +110,6 @@ class ParsedQuery:
         return " ".join(t.text for t in self.terms) if meaningful else ""
 
     @property
-    def words(self) -> tuple[str, ...]:
-        """Every distinct folded word of the terms, for highlighting."""
-        seen: dict[str, None] = {}
-        for term in self.terms:
-            for word in term.words:
-                seen.setdefault(fold(word))
-        return tuple(seen)
-
-    @property
-    def highlight_words(self) -> tuple[str, ...]:
-        """The words worth marking in a snippet: function words only when the query has nothing else."""
-        return tuple(w for w in self.words if w not in STOP_WORDS) or self.words
-
-    @property
     def fts_phrases(self) -> tuple[str, ...]:
         """One FTS5 phrase expression per term. Single stop words are left out unless the query has
         nothing else (or quoted them)."""

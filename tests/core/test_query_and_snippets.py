@@ -47,13 +47,14 @@ def test_words_inside_other_words_are_not_marked() -> None:
     assert mark(Snippet("abc", ())) == "abc"
 
 
-def test_function_words_are_marked_only_when_the_query_has_nothing_else() -> None:
-    assert parse_query("money for the consulting").highlight_words == ("money", "consulting")
-    assert parse_query("to be or not to be").highlight_words == ("to", "be", "or", "not")
-
-
 def _marked(text: str, query: str) -> str:
     return mark(make_snippet(text, parse_query(query)))
+
+
+def test_function_words_are_marked_only_when_the_query_has_nothing_else() -> None:
+    text = "money for the consulting, or not"
+    assert _marked(text, "money for the consulting") == "**money** for the **consulting**, or not"
+    assert _marked(text, "to be or not to be") == "money for the consulting, **or** **not**"
 
 
 def test_identifiers_are_marked_whole_never_in_part() -> None:
