@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_search.core.extract.kinds import kind_of_path
-from desktop_search.core.scanner import DEFAULT_EXCLUSIONS, Exclusions
+from desktop_search.core.scanner import DEFAULT_EXCLUSIONS, Exclusions, relative_folder, skips_folder
 from desktop_search.embed.catalog import REFERENCE_CORES, ModelSpec
 from desktop_search.embed.device import accelerator_possible
 
@@ -39,15 +39,17 @@ def _share(path: str) -> float:
 
 
 def measure_folders(folders: Sequence[str], budget_s: float = LOOK_BUDGET_S) -> LibrarySize:
-    """The files a first index would read in `folders` and their text in tokens, estimated from file sizes."""
+    """The files a first index would read in `folders` and their text in tokens, estimated from file sizes;
+    folders are left out as a scan leaves them out (core/scanner.py), virtual environments included."""
     exclusions = Exclusions(DEFAULT_EXCLUSIONS)
     deadline = time.monotonic() + budget_s
     files = chars = 0
     for folder in folders:
         for top, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if not exclusions.excludes(d, d)]
+            below = relative_folder(folder, top)
+            dirs[:] = [d for d in dirs if not skips_folder(exclusions, os.path.join(top, d), below + d)]
             for name in names:
-                if exclusions.excludes(name, name):
+                if exclusions.excludes(name, below + name):
                     continue
                 path = os.path.join(top, name)
                 share = _share(path)

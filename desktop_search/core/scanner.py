@@ -99,17 +99,27 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
+def skips_folder(exclusions: Exclusions, path: str, relative: str) -> bool:
+    """Whether a scan leaves out the folder `path` (`relative`: its path below the root, with "/")."""
+    name = os.path.basename(path)
+    return exclusions.excludes(name, relative) or exclusions.is_data_dir(path) or _is_virtualenv(path)
+
+
 def excluded_below(root: str, path: str, exclusions: Exclusions) -> bool:
     """Whether `path` or one of its folders below `root` is excluded, as a full scan would decide."""
     parts = os.path.relpath(path, root).split(os.sep)
     current = root
     for depth, name in enumerate(parts):
         current = os.path.join(current, name)
-        if exclusions.excludes(name, "/".join(parts[: depth + 1])):
-            return True
-        if exclusions.is_data_dir(current) or _is_virtualenv(current):
+        if skips_folder(exclusions, current, "/".join(parts[: depth + 1])):
             return True
     return False
+
+
+def relative_folder(root: str, folder: str) -> str:
+    """`folder` below `root` as exclusions match it: "" for the root itself, else its path with "/" and a "/"."""
+    relative = os.path.relpath(folder, root).replace(os.sep, "/")
+    return "" if relative == "." else relative + "/"
 
 
 class _Links:
@@ -147,14 +157,11 @@ def _walk(root: RootRecord, top: str, exclusions: Exclusions, result: ScanResult
         if links.follow and not links.first_visit(dirpath):
             dirnames[:] = []
             continue
-        rel_dir = os.path.relpath(dirpath, root.path).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        rel_dir = relative_folder(root.path, dirpath)
         dirnames[:] = [
             d
             for d in dirnames
-            if not exclusions.excludes(d, rel_dir + d)
-            and not exclusions.is_data_dir(os.path.join(dirpath, d))
-            and not _is_virtualenv(os.path.join(dirpath, d))
+            if not skips_folder(exclusions, os.path.join(dirpath, d), rel_dir + d)
             and _storable(root, os.path.join(dirpath, d), result, folder=True)
         ]
         for name in filenames:

@@ -13,6 +13,10 @@ def test_a_look_at_the_folders_counts_what_indexing_would_read(docs: Path) -> No
     (docs / ".git").mkdir()
     (docs / ".git" / "notes.txt").write_text("hidden " * 1000)
     (docs / "photo.png").write_bytes(b"\x89PNG" + b"\0" * 5000)
+    tools = docs / "tools"  # a virtual environment under any name: a scan skips it, so indexing reads none of it
+    (tools / "lib").mkdir(parents=True)
+    (tools / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tools / "lib" / "module.py").write_text("import os\n" * 1000)
     size = measure_folders([str(docs)])
     assert size.files == len(DOCUMENTS)
     assert size.complete
