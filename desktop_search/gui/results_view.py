@@ -17,14 +17,7 @@ from PySide6.QtGui import (
     QPalette,
     QTextDocument,
 )
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QListView,
-    QMenu,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_search.gui.icons import file_icon
 from desktop_search.gui.result_menu import ResultMenuSignals, result_menu
@@ -154,16 +147,15 @@ class ResultList(QListView):
         self.setAccessibleName("Search results")
         self.activated.connect(self._on_activated)
         self.menu_signals = ResultMenuSignals()
-        self.menu: QMenu | None = None  # the right-click menu while it is open
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
         if not index.isValid():
             return
         self.setCurrentIndex(index)
-        self.menu = result_menu(index.data(HitRole), self.menu_signals, self)
-        self.menu.exec(event.globalPos())
-        self.menu = None
+        menu = result_menu(index.data(HitRole), self.menu_signals, self)
+        menu.exec(event.globalPos())
+        menu.deleteLater()  # one menu per right-click: not kept as a child of the list
 
     def current_hit(self) -> Hit | None:
         index = self.currentIndex()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from desktop_search.core.recent import RecentSearches
 from desktop_search.embed.base import Embedder
@@ -223,8 +223,8 @@ def test_the_right_click_menu_and_enter_open_a_pdf_at_its_page(  # type: ignore[
     seen: list[list[str]] = []
 
     def choose(text: str) -> None:
-        menu = window.results.menu
-        assert menu is not None
+        menu = QApplication.activePopupWidget()  # the menu on screen
+        assert isinstance(menu, QMenu)
         assert menu.isVisible()
         seen.append([a.text() for a in menu.actions()])
         next(a for a in menu.actions() if a.text().startswith(text)).trigger()
@@ -242,6 +242,8 @@ def test_the_right_click_menu_and_enter_open_a_pdf_at_its_page(  # type: ignore[
         "Copy path",
         "Copy passage",
     ]
+    assert len(seen) == 5
+    qtbot.waitUntil(lambda: not window.results.findChildren(QMenu), timeout=30000)  # closed menus are not kept
     assert opener.opened_at == [(pdf, 2)]
     assert opener.opened == [pdf]
     assert opener.revealed == [pdf]
