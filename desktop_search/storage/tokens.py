@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Callable
-from itertools import accumulate
 
 import apsw
 
@@ -37,12 +36,12 @@ def tokens(text: str) -> list[Token]:
     found = _tokenizer()(data, apsw.FTS5_TOKENIZE_DOCUMENT, None)
     if text.isascii():
         return [(start, end, stem) for start, end, stem in found]
-    # byte offset -> character offset: one entry per character start, plus the end
-    starts = [0, *accumulate(len(c.encode("utf-8")) for c in text)]
-    index = {byte: char for char, byte in enumerate(starts)}
     out = []
+    byte = char = 0  # byte offset -> character offset, counted on from token to token (no table per character)
     for start, end, stem in found:
-        a, b = index[start], index[end]
+        a = char + len(data[byte:start].decode("utf-8"))
+        b = a + len(data[start:end].decode("utf-8"))
+        byte, char = end, b
         if not stem.isascii():
             compatible = unicodedata.normalize("NFKC", text[a:b])
             if compatible != text[a:b]:
