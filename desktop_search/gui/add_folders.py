@@ -21,7 +21,9 @@ def pick_folders(parent: QWidget | None, title: str = "Add folders to search") -
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, "Add")
     for view in dialog.findChildren(QAbstractItemView):  # its list and detail views
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    return dialog.selectedFiles() if dialog.exec() else []
+    chosen = dialog.selectedFiles() if dialog.exec() else []
+    dialog.deleteLater()  # its file system model watches folders: not kept as a child of the window
+    return chosen
 
 
 def time_text(spec: ModelSpec, size: LibrarySize, device: str, what: str = "these folders") -> str:
@@ -60,4 +62,5 @@ def confirm_model(parent: QWidget | None, folders: Sequence[str], model_id: str,
     box.setDefaultButton(switch)
     box.exec()
     clicked = box.clickedButton()
+    box.deleteLater()
     return spec.id if clicked is keep else DEFAULT_MODEL if clicked is switch else None

@@ -55,6 +55,7 @@ def test_add_folders_opens_at_home_and_takes_several(qtbot, make_gui, services, 
     assert where == [str(user_home)]
     qtbot.waitUntil(lambda: len(folders_in_filter(window)) == 4, timeout=20000)  # Any folder, 2 folders, Choose…
     assert {str(user_home / "Notes"), str(user_home / "Papers")} <= set(folders_in_filter(window))
+    qtbot.waitUntil(lambda: not window.findChildren(QFileDialog), timeout=30000)  # the closed dialog is not kept
 
 
 def _pretend_downloaded(models_dir: Path, model_id: str) -> None:
@@ -90,6 +91,7 @@ def test_a_contextual_model_says_how_long_these_folders_take_before_adding(qtbot
     assert said, "no estimate was shown"
     assert "Indexing these folders (8 files) with cde-small-v2 takes " in said[0]
     assert "; with all-minilm-l6-v2, " in said[0]
+    qtbot.waitUntil(lambda: not window.findChildren(QMessageBox), timeout=30000)  # the answered box is not kept
     qtbot.waitUntil(lambda: bool(window.statuses), timeout=30000)
     assert window.statuses[0].model_id == "all-minilm-l6-v2"
 
