@@ -51,6 +51,33 @@ def test_a_second_run_with_no_changes_embeds_nothing(
     assert reports[-1].files_done == 0  # type: ignore[attr-defined]
 
 
+def test_a_new_chunk_overlap_re_embeds_nothing_unchanged_and_cuts_new_files_with_it(
+    services: Services, docs: Path, fake_embedder: HashEmbedder
+) -> None:
+    """An update that changes a model's overlap (32 to 16 for MiniLM) must not re-cut or re-embed a library."""
+    long_text = " ".join(f"Sentence {i} about gardening and watering tomatoes." for i in range(60))
+    (docs / "long-old.txt").write_text(long_text, encoding="utf-8")
+    fake_embedder.chunk_overlap = 16
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    calls, chunks_before = fake_embedder.calls, services.libraries.status()[0].chunks
+
+    fake_embedder.chunk_overlap = 0  # the update
+    (docs / "long-new.txt").write_text(long_text.replace("tomatoes", "peppers"), encoding="utf-8")
+    reports = index_all(services)
+
+    assert reports[-1].files_done == 1  # type: ignore[attr-defined]  # only the new file
+    assert fake_embedder.calls == calls + 1, "unchanged files were embedded again"
+    status = services.libraries.status()[0]
+    assert status.pending == 0
+    new_chunks = status.chunks - chunks_before
+    old_file_chunks = services.store.conn.execute(
+        "SELECT count(*) FROM chunks ch JOIN files f ON f.content_id = ch.content_id WHERE f.path LIKE '%long-old.txt'"
+    ).fetchone()[0]
+    assert new_chunks < old_file_chunks, "the new file was not cut with the new, smaller overlap"
+    assert _paths(services, "peppers", "keyword") == ["long-new.txt"]
+
+
 def test_an_edited_file_is_re_embedded_and_old_text_forgotten(services: Services, docs: Path) -> None:
     services.libraries.add_folders([str(docs)])
     index_all(services)
