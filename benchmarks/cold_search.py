@@ -1,12 +1,17 @@
 """A cold `desktop-search search` (a new process each time) on an existing index: wall time and what it imports.
 
 Usage: python benchmarks/cold_search.py HOME [--query WORDS] [--mode hybrid] [--runs 5] [--importtime]
+                                             [--tree DIR --tree DIR2 ...]
 
 Runs `python -m desktop_search --home HOME search QUERY --mode MODE` `--runs` times and prints JSON with the
 median and each run's wall and CPU seconds (the child's user + system time). With `--importtime` one more run
 under `python -X importtime` lists the slowest imports (cumulative microseconds). One run before the timed ones
 is not counted: it writes Python's bytecode caches (an installed app ships them; PYTHONDONTWRITEBYTECODE is
 dropped for these runs) and brings the files into the page cache, as they are on a computer in use.
+
+With `--tree`, each DIR holding a `desktop_search` package (a checkout, or `git archive REV desktop_search`
+unpacked) goes first on PYTHONPATH, and the trees take turns run by run (interleaved, so a change in the
+machine's load hits all of them alike): before and after measured side by side, one report per tree.
 """
 
 from __future__ import annotations
@@ -27,6 +32,24 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _environment(tree: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(tree.resolve()), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def _slowest_imports(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=env)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    parsed = []
+    for line in lines[1:]:
+        own, cumulative, name = line.removeprefix("import time:").split("|")
+        parsed.append((name.rstrip(), int(cumulative)))
+    top_level = [(name.strip(), us) for name, us in parsed if not name.startswith("  ")]
+    return {name: round(us / 1000, 1) for name, us in sorted(top_level, key=lambda r: -r[1])[:15]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("home", type=Path)
@@ -34,41 +57,41 @@ def main() -> int:
     parser.add_argument("--mode", default="hybrid")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--tree", type=Path, action="append", help="put DIR first on PYTHONPATH (repeatable)")
     args = parser.parse_args()
     command = [sys.executable, "-m", "desktop_search", "--home", str(args.home), "search", args.query]
     command += ["--mode", args.mode]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    load = os.getloadavg()
-    walls, cpus = [], []
-    for _ in range(args.runs):
-        c0, t0 = _child_cpu(), time.perf_counter()
+    trees: list[Path | None] = list(args.tree or [None])
+    envs = [_environment(tree) for tree in trees]
+    for env in envs:
         subprocess.run(command, check=True, capture_output=True, env=env)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(_child_cpu() - c0)
-    report: dict[str, object] = {
-        "mode": args.mode,
-        "runs": args.runs,
-        "wall_s_median": round(statistics.median(walls), 3),
-        "wall_s": [round(w, 3) for w in walls],
-        "cpu_s_median": round(statistics.median(cpus), 3),
-        "cpu_s": [round(c, 3) for c in cpus],
-        "load_average_before_after": [round(load[0], 2), round(os.getloadavg()[0], 2)],
-    }
-    if args.importtime:
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=env
-        )
-        lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
-        parsed = []
-        for line in lines[1:]:
-            own, cumulative, name = line.removeprefix("import time:").split("|")
-            parsed.append((name.rstrip(), int(cumulative)))
-        top_level = [(name.strip(), us) for name, us in parsed if not name.startswith("  ")]
-        report["slowest_top_level_imports_ms"] = {
-            name: round(us / 1000, 1) for name, us in sorted(top_level, key=lambda r: -r[1])[:15]
+    load = os.getloadavg()
+    walls: list[list[float]] = [[] for _ in trees]
+    cpus: list[list[float]] = [[] for _ in trees]
+    for _ in range(args.runs):
+        for n, env in enumerate(envs):
+            c0, t0 = _child_cpu(), time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=env)
+            walls[n].append(time.perf_counter() - t0)
+            cpus[n].append(_child_cpu() - c0)
+    load_after = os.getloadavg()
+    reports: list[dict[str, object]] = []
+    for n, tree in enumerate(trees):
+        report: dict[str, object] = {
+            "mode": args.mode,
+            "runs": args.runs,
+            "wall_s_median": round(statistics.median(walls[n]), 3),
+            "wall_s": [round(w, 3) for w in walls[n]],
+            "cpu_s_median": round(statistics.median(cpus[n]), 3),
+            "cpu_s": [round(c, 3) for c in cpus[n]],
+            "load_average_before_after": [round(load[0], 2), round(load_after[0], 2)],
         }
-    print(json.dumps(report, indent=2))
+        if tree is not None:
+            report = {"tree": str(tree), **report}
+        if args.importtime:
+            report["slowest_top_level_imports_ms"] = _slowest_imports(command, envs[n])
+        reports.append(report)
+    print(json.dumps(reports[0] if args.tree is None else reports, indent=2))
     return 0
 
 

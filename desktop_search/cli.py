@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_search import __version__, cli_exclude, cli_models, cli_ocr, cli_remote, cli_watch
-from desktop_search.cli_stop import StopOnSignal
 from desktop_search.core.filters import FilterValueError, search_filter
 from desktop_search.core.libraries import DEFAULT_LIBRARY
 from desktop_search.core.query import SYNTAX, searchable
@@ -159,6 +158,8 @@ def _progress_bar(progress: Iterator[Progress], out: TextIO) -> list[Progress]:
 
 
 def cmd_index(services: Services, args: argparse.Namespace) -> int:
+    from desktop_search.cli_stop import StopOnSignal  # signal handling loads only for the commands that stop
+
     indexer = services.indexer()
     cancel = threading.Event()
     libraries = services.libraries.select(args.library)

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_search.embed.catalog import CATALOG, ModelSpec, installed_dir
-from desktop_search.embed.device import resolve_device
 from desktop_search.errors import UserError
-from desktop_search.records import LibraryStatus
 
 if TYPE_CHECKING:
+    from desktop_search.records import LibraryStatus
     from desktop_search.services import Services
 
 
@@ -44,6 +43,8 @@ def _backend_here(services: Services, spec: ModelSpec, device: str) -> str | Non
 
 
 def _model_rows(services: Services) -> list[dict[str, object]]:
+    from desktop_search.embed.device import resolve_device
+
     rows = []
     device = resolve_device(services.settings.device)
     for spec in CATALOG.values():

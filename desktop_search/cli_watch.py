@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop_search.cli_stop import StopOnSignal
 from desktop_search.errors import UserError
-from desktop_search.records import Progress
 
 if TYPE_CHECKING:  # the watcher and indexer load only when `watch` runs, so other commands start fast
     from desktop_search.core.live import LiveIndex
+    from desktop_search.records import Progress
     from desktop_search.services import Services
 
 STOPPED = "Stopped; the index is consistent and the next start continues where this one stopped."
@@ -58,6 +56,8 @@ def _handler(action: Callable[[], None]) -> Callable[[int, object], None]:
 
 def _install_signals(live: LiveIndex) -> Callable[[], None]:
     """SIGUSR1 pauses, SIGUSR2 resumes (SIGINT and SIGTERM: StopOnSignal); returns a function that restores them."""
+    import signal
+
     wanted: dict[str, Callable[[], None]] = {"SIGUSR1": live.pause, "SIGUSR2": live.resume}
     previous: dict[int, Any] = {}
     for name, action in wanted.items():
@@ -86,6 +86,7 @@ def cmd_watch(services: Services, args: argparse.Namespace) -> int:
     libraries = services.libraries.select(args.library)
     if not libraries:
         raise UserError("No libraries yet. Add a folder first: desktop-search add PATH")
+    from desktop_search.cli_stop import StopOnSignal
     from desktop_search.core.live import LiveIndex, LiveOptions
 
     options = LiveOptions(rescan_interval_s=args.rescan_minutes * 60) if args.rescan_minutes else LiveOptions()

@@ -3,14 +3,12 @@ dates (2024-03-01, 2024-03, 2024, 30d, today), sizes (10mb), file types (pdf, do
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from desktop_search.core.extract.kinds import BY_EXTENSION, BY_NAME, FAMILIES, FAMILY_BY_NAME, kinds_of
 from desktop_search.records import SearchFilter
 
 DAY = 86400.0
@@ -22,8 +20,6 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 # Words people use for a type that is not a family or kind name.
 _TYPE_ALIASES = {"word": "docx", "excel": "xlsx", "powerpoint": "pptx", "slides": "presentation", "doc": "document"}
-
-TYPE_NAMES = tuple(family.name for family in FAMILIES)  # what the help lists for type:
 
 
 class FilterValueError(ValueError):
@@ -56,7 +52,7 @@ def date_span(text: str, now: float | None = None) -> tuple[float, float]:
             start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
         elif day is None:
             start = datetime(year, int(month), 1)
-            end = start + timedelta(days=calendar.monthrange(year, int(month))[1])
+            end = datetime(year + int(month) // 12, int(month) % 12 + 1, 1)  # the next month's first day
         else:
             start = datetime(year, int(month), int(day))
             end = start + timedelta(days=1)
@@ -76,6 +72,9 @@ def size_bytes(text: str) -> int:
 def file_types(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(kinds, extensions) a type value names: a family (pdf, document, spreadsheet, presentation, ebook,
     web, text, code; a plural too), a kind (docx, markdown) or an extension (md, .tex)."""
+    # The kinds table loads with the extractors' package: only here, so a search without a type starts faster.
+    from desktop_search.core.extract.kinds import BY_EXTENSION, BY_NAME, FAMILIES, FAMILY_BY_NAME, kinds_of
+
     value = text.strip().lower()
     value = _TYPE_ALIASES.get(value, value)
     for name in (value, value.removesuffix("s")):
@@ -86,7 +85,8 @@ def file_types(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     extension = "." + value.lstrip(".")
     if extension in BY_EXTENSION and extension != ".":
         return (), (extension,)
-    raise FilterValueError(f"'{text}' is not a file type: use one of {', '.join(TYPE_NAMES)}, or an extension")
+    names = ", ".join(family.name for family in FAMILIES)
+    raise FilterValueError(f"'{text}' is not a file type: use one of {names}, or an extension")
 
 
 def extension(text: str) -> str:

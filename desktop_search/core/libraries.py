@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop_search.core.extract import TEXT_KINDS
 from desktop_search.core.generated import GENERATED
-from desktop_search.core.scanner import DEFAULT_EXCLUSIONS
 from desktop_search.embed.catalog import DEFAULT_MODEL, get_spec
 from desktop_search.errors import FolderError, LibraryNotFound
 from desktop_search.paths import is_inside
@@ -63,6 +61,8 @@ class LibraryService:
         folders = [self.check_folder(p) for p in paths]
         record = self.store.library_by_name(library)
         if record is None:
+            from desktop_search.core.scanner import DEFAULT_EXCLUSIONS  # with the extractors: not for a search
+
             spec = get_spec(model_id or DEFAULT_MODEL)
             record = self.store.create_library(library, spec.id, DEFAULT_EXCLUSIONS)
         elif model_id is not None and get_spec(model_id).id != record.model_id:
@@ -97,6 +97,8 @@ class LibraryService:
         self.store.set_library_exclusions(record.id, kept)
         if (GENERATED in kept) != (GENERATED in record.exclusions):
             # Unchanged files are not read again by a scan: the text files are, to index or skip machine-made ones.
+            from desktop_search.core.extract import TEXT_KINDS
+
             self.store.look_again_at_kinds(record.id, TEXT_KINDS)
         return f"Exclusions of '{name}' saved; the next scan applies them."
 
