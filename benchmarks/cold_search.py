@@ -10,8 +10,9 @@ is not counted: it writes Python's bytecode caches (an installed app ships them;
 dropped for these runs) and brings the files into the page cache, as they are on a computer in use.
 
 With `--tree`, each DIR holding a `desktop_search` package (a checkout, or `git archive REV desktop_search`
-unpacked) goes first on PYTHONPATH, and the trees take turns run by run (interleaved, so a change in the
-machine's load hits all of them alike): before and after measured side by side, one report per tree.
+unpacked) is the working folder and first on PYTHONPATH (`python -m` looks in the working folder first), and the
+trees take turns run by run (interleaved, so a change in the machine's load hits all of them alike): before and
+after measured side by side, one report per tree.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def _environment(tree: Path | None) -> dict[str, str]:
     return env
 
 
-def _slowest_imports(command: list[str], env: dict[str, str]) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=env)
+def _slowest_imports(command: list[str], env: dict[str, str], cwd: Path | None) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=env, cwd=cwd
+    )
     lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
     parsed = []
     for line in lines[1:]:
@@ -59,19 +62,19 @@ def main() -> int:
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument("--tree", type=Path, action="append", help="put DIR first on PYTHONPATH (repeatable)")
     args = parser.parse_args()
-    command = [sys.executable, "-m", "desktop_search", "--home", str(args.home), "search", args.query]
+    command = [sys.executable, "-m", "desktop_search", "--home", str(args.home.resolve()), "search", args.query]
     command += ["--mode", args.mode]
     trees: list[Path | None] = list(args.tree or [None])
     envs = [_environment(tree) for tree in trees]
-    for env in envs:
-        subprocess.run(command, check=True, capture_output=True, env=env)
+    for tree, env in zip(trees, envs, strict=True):
+        subprocess.run(command, check=True, capture_output=True, env=env, cwd=tree)
     load = os.getloadavg()
     walls: list[list[float]] = [[] for _ in trees]
     cpus: list[list[float]] = [[] for _ in trees]
     for _ in range(args.runs):
-        for n, env in enumerate(envs):
+        for n, (tree, env) in enumerate(zip(trees, envs, strict=True)):
             c0, t0 = _child_cpu(), time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, env=env)
+            subprocess.run(command, check=True, capture_output=True, env=env, cwd=tree)
             walls[n].append(time.perf_counter() - t0)
             cpus[n].append(_child_cpu() - c0)
     load_after = os.getloadavg()
@@ -89,7 +92,7 @@ def main() -> int:
         if tree is not None:
             report = {"tree": str(tree), **report}
         if args.importtime:
-            report["slowest_top_level_imports_ms"] = _slowest_imports(command, envs[n])
+            report["slowest_top_level_imports_ms"] = _slowest_imports(command, envs[n], tree)
         reports.append(report)
     print(json.dumps(reports[0] if args.tree is None else reports, indent=2))
     return 0
