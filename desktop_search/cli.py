@@ -8,10 +8,10 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from desktop_search import __version__, cli_exclude, cli_models, cli_ocr, cli_remote, cli_watch
 from desktop_search.core.filters import FilterValueError, search_filter
@@ -54,14 +54,50 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Takes the options of a command that is not on the command line, and keeps none of them."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def add_subparsers(self, **kwargs: Any) -> _Unused:
+        return self
+
+    def add_parser(self, name: str, **kwargs: Any) -> _Unused:
+        return self
+
+
+class _Commands:
+    """The commands' subparsers, each with its options only when its name is one of `named`.
+
+    argparse picks a command by its exact name, so the command that runs is always named on the command line;
+    the others need a name and a help line (`--help` lists them), not their options. Building every option (over
+    100, each looking up its translation) was most of the time a start spent in argparse."""
+
+    def __init__(self, sub: Any, named: Collection[str] | None) -> None:
+        self.sub = sub
+        self.named = named
+        self.built: list[argparse.ArgumentParser] = []
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        parser = self.sub.add_parser(name, **kwargs)
+        if self.named is not None and name not in self.named:
+            return _Unused()
+        self.built.append(parser)
+        return parser
+
+
+def _parser(named: Collection[str] | None = None) -> argparse.ArgumentParser:
     """Malformed command lines (an unknown option, an empty query, --limit 0) exit 2 with the usage line, as
-    argparse does; an error the command meets (a missing folder, an unknown library) exits 1."""
+    argparse does; an error the command meets (a missing folder, an unknown library) exits 1.
+
+    `named`: the words of the command line; only the commands among them get their options (see _Commands).
+    None: every command in full."""
     p = argparse.ArgumentParser(prog="desktop-search", description="Private, offline search of your own folders.")
     _global_options(p)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--self-test", action="store_true", help="index a bundled sample, run test queries, exit 0 or 1")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = _Commands(p.add_subparsers(dest="command", metavar="COMMAND"), named)
 
     add = sub.add_parser("add", help="add folders to a library")
     add.add_argument("paths", nargs="+", metavar="PATH")
@@ -112,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_exclude.add_parsers(sub)
     cli_ocr.add_parsers(sub)
     cli_remote.add_parsers(sub)
-    for command in {id(c): c for c in sub.choices.values()}.values():
+    for command in sub.built:
         _global_options(command, argparse.SUPPRESS)
     return p
 
@@ -333,7 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         import multiprocessing
 
         multiprocessing.freeze_support()
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(set(argv)).parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if (args.command or "gui") == "gui" and not args.self_test:
         return cmd_gui(resolve_home(args.home), args)
