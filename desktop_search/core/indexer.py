@@ -20,7 +20,7 @@ from desktop_search.core.scanner import Exclusions, ScannedFile, outermost, prin
 from desktop_search.core.space_plan import SpacePlan
 from desktop_search.embed.base import Embedder
 from desktop_search.paths import is_inside
-from desktop_search.records import LibraryRecord, Progress, SpaceRecord
+from desktop_search.records import LibraryRecord, PendingChunk, Progress, SpaceRecord
 from desktop_search.storage import Store
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ class Indexer:
         try:
             if isinstance(item, New):
                 f = item.file
-                self.store.store_content(
+                queued = self.store.store_content(
                     library.id,
                     f.root_id,
                     f.path,
@@ -266,7 +266,7 @@ class Indexer:
                     titles=item.extracted.titles,
                     ocr_pages=item.extracted.ocr_pages,
                 )
-                return len(item.spans), True
+                return queued, True
             if isinstance(item, Known):
                 f = item.file
                 if self.store.link_file(
@@ -296,14 +296,26 @@ class Indexer:
             self.times.write += time.perf_counter() - t0
 
     def _embed_batch(self, embedder: Embedder, space: SpaceRecord) -> int:
-        """Embed and store one token-budgeted batch of the shortest queued chunks."""
+        """Embed and store one token-budgeted batch of the shortest queued chunks. A chunk whose exact text has
+        a vector in the space already takes a copy; chunks of one text in the batch are embedded once."""
         candidates = self.store.pending_batch(space.id, 512)
-        batch = [candidates[i] for i in embedder.batches([c.n_tokens for c in candidates])[0]]
         t0 = time.perf_counter()
-        vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch])
+        reused = self.store.reuse_vectors(space, [c.chunk_id for c in candidates])
+        first: dict[str, PendingChunk] = {}
+        for c in candidates:
+            if c.chunk_id not in reused:
+                first.setdefault(c.text, c)
+        distinct = list(first.values())
+        batch = [distinct[i] for i in embedder.batches([c.n_tokens for c in distinct])[0]] if distinct else []
         t1 = time.perf_counter()
-        stored = self.store.write_vectors(space, [c.chunk_id for c in batch], vectors)
-        self.times.embed += t1 - t0
-        self.times.write += time.perf_counter() - t1
+        vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch]) if batch else None
+        t2 = time.perf_counter()
+        stored = len(reused)
+        if vectors is not None:
+            row = {c.text: i for i, c in enumerate(batch)}
+            same = [c for c in candidates if c.text in row]  # the batch, and its texts' other chunks
+            stored += self.store.write_vectors(space, [c.chunk_id for c in same], vectors[[row[c.text] for c in same]])
+        self.times.embed += t2 - t1
+        self.times.write += (t1 - t0) + time.perf_counter() - t2
         self.times.tokens_embedded += sum(c.n_tokens + embedder.overhead_tokens for c in batch)
         return stored

@@ -58,6 +58,21 @@ def _words_of_unspaced_scripts(conn: apsw.Connection) -> None:
     )
 
 
+def _chunk_text_keys(conn: apsw.Connection) -> None:
+    """Key every chunk by its exact text (storage/text_key.py), so a passage that another file, or an
+    earlier version of the same file, already has a vector for takes that vector instead of being embedded
+    again."""
+    from desktop_search.storage.text_key import text_key
+
+    _add_column(conn, "chunks", "text_key", "INTEGER")
+    conn.create_scalar_function("migration_text_key", lambda *text: text_key(str(text[0])), 1, deterministic=True)
+    try:
+        conn.execute("UPDATE chunks SET text_key = migration_text_key(text) WHERE text_key IS NULL")
+    finally:
+        conn.create_scalar_function("migration_text_key", None)
+    conn.execute("CREATE INDEX IF NOT EXISTS chunks_text_key ON chunks(text_key)")
+
+
 MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     """
     CREATE TABLE libraries(
@@ -205,6 +220,8 @@ MIGRATIONS: list[str | Callable[[apsw.Connection], None]] = [
     lambda conn: _add_column(conn, "contents", "titles", "TEXT"),
     # 11: how many pages (or pictures) of a content were read by OCR, for `status`.
     lambda conn: _add_column(conn, "contents", "ocr_pages", "INTEGER NOT NULL DEFAULT 0"),
+    # 12: a key of each chunk's exact text: a passage repeated in another file or version reuses its vector.
+    _chunk_text_keys,
 ]
 
 

@@ -11,6 +11,7 @@ import apsw
 
 from desktop_search.records import PendingChunk, SpaceRecord, SpaceState
 from desktop_search.storage.db import one, rows, value
+from desktop_search.storage.scope import id_list
 
 if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword search never needs it
     import numpy as np
@@ -91,12 +92,64 @@ class SpaceStore:
         self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
         self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
 
-    def _enqueue_content(self, space_id: int, content_id: int) -> None:
-        self.conn.execute(
-            """INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens)
-               SELECT ?, id, n_tokens FROM chunks WHERE content_id = ?""",
-            (space_id, content_id),
+    def _enqueue_content(self, space: SpaceRecord, content_id: int) -> int:
+        """Inside a write: a new content's chunks whose text has a vector in the space already (another file, the
+        version of this file it replaces) take a copy of it; the rest are queued. Returns how many were queued."""
+        self._reuse_vectors(
+            space, [int(r[0]) for r in self.conn.execute("SELECT id FROM chunks WHERE content_id = ?", (content_id,))]
         )
+        self.conn.execute(
+            f"""INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens)
+               SELECT ?, id, n_tokens FROM chunks c WHERE content_id = ?
+               AND NOT EXISTS (SELECT 1 FROM {space.table}_rowids r WHERE r.rowid = c.id)""",
+            (space.id, content_id),
+        )
+        return int(self.conn.changes())
+
+    def reuse_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> set[int]:
+        """Queued chunks whose exact text has a vector in the space take a copy of it instead of being embedded;
+        returns the chunks given one (none: nothing is written)."""
+        if not self._vector_sources(space, chunk_ids):
+            return set()
+        with self.write():
+            return self._reuse_vectors(space, chunk_ids)
+
+    def _vector_sources(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(chunk, another chunk of the same text with a vector in the space) for those of these chunks that
+        have no vector and such a twin; the text itself is compared too, not only its key."""
+        return [
+            (int(r[0]), int(r[1]))
+            for r in self.conn.execute(
+                f"""SELECT n.id, (SELECT d.id FROM chunks d JOIN {space.table}_rowids v ON v.rowid = d.id
+                                  WHERE d.text_key = n.text_key AND d.text = n.text LIMIT 1) AS source
+                    FROM chunks n WHERE n.id IN (SELECT value FROM json_each(?)) AND source IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM {space.table}_rowids v WHERE v.rowid = n.id)""",
+                (id_list(chunk_ids),),
+            )
+        ]
+
+    def _reuse_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> set[int]:
+        """Inside a write: `reuse_vectors`."""
+        reused: set[int] = set()
+        for chunk_id, source in self._vector_sources(space, chunk_ids):
+            code = value(self.conn, f"SELECT embedding FROM {space.table} WHERE chunk_id = ?", (source,))
+            residual = one(
+                self.conn, "SELECT code FROM vector_residuals WHERE chunk_id = ? AND space_id = ?", (source, space.id)
+            )
+            self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ?", (space.id, chunk_id))
+            self._put_vector(space, chunk_id, bytes(code), bytes(residual[0]) if residual else None)
+            reused.add(chunk_id)
+        return reused
+
+    def _put_vector(self, space: SpaceRecord, chunk_id: int, code: bytes, residual: bytes | None) -> None:
+        """Inside a write: store one chunk's int8 code and, when it has one, its residual (vectors written
+        before schema 6 have none)."""
+        self.conn.execute(f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, vec_int8(?))", (chunk_id, code))
+        if residual is not None:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO vector_residuals(chunk_id, space_id, code) VALUES (?, ?, ?)",
+                (chunk_id, space.id, residual),
+            )
 
     def pending_count(self, space_id: int) -> int:
         return int(value(self.conn, "SELECT count(*) FROM pending_embeds WHERE space_id = ?", (space_id,)))
@@ -122,14 +175,7 @@ class SpaceStore:
                     "DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ? RETURNING chunk_id",
                     (space.id, chunk_id),
                 ).fetchone():
-                    self.conn.execute(
-                        f"INSERT INTO {space.table}(chunk_id, embedding) VALUES (?, vec_int8(?))",
-                        (chunk_id, code.tobytes()),
-                    )
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO vector_residuals(chunk_id, space_id, code) VALUES (?, ?, ?)",
-                        (chunk_id, space.id, residual.tobytes()),
-                    )
+                    self._put_vector(space, chunk_id, code.tobytes(), residual.tobytes())
                     stored += 1
         return stored
 

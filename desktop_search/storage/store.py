@@ -27,6 +27,7 @@ from desktop_search.storage.contexts import ContextStore
 from desktop_search.storage.db import Row, one, rows, storage_error, value
 from desktop_search.storage.scope import Scope, file_scope_conditions, id_list, scope_conditions
 from desktop_search.storage.spaces import SpaceStore
+from desktop_search.storage.text_key import text_key
 
 _LIBRARY_COLUMNS = "id, name, model_id, exclusions, created_at, last_indexed_at, follow_links"
 
@@ -192,17 +193,20 @@ class Store(SpaceStore, ContextStore):
         title: str = "",
         titles: Sequence[str] = (),
         ocr_pages: int = 0,
-    ) -> None:
+    ) -> int:
         """Store a file's extracted text and chunks, queueing them for every live space; one transaction.
+        Returns how many chunks were queued: a passage whose exact text has a vector already (in another file,
+        or in the version of this file being replaced, whose vectors go only after) takes a copy of it.
 
         `note` (kept in files.error) says what a size or page cap left out of an indexed file; `title` is the
         document's own title; `titles` the subjects of an mbox archive's messages (Extracted.titles).
         """
         page_count = len(page_starts) if page_starts else None
+        queued = 0
         with self.write():
             content_id = self.content_id_by_hash(library_id, content_hash)
             if content_id is None:
-                content_id = self._insert_content(
+                content_id, queued = self._insert_content(
                     library_id, content_hash, text, page_starts, chunker, spans, title, titles
                 )
                 if ocr_pages:
@@ -212,6 +216,7 @@ class Store(SpaceStore, ContextStore):
             )
             if old is not None and old != content_id:
                 self._drop_content_if_orphan(old)
+        return queued
 
     def link_file(
         self, library_id: int, root_id: int, path: str, size: int, mtime_ns: int, kind: str | None, content_hash: str
@@ -278,7 +283,8 @@ class Store(SpaceStore, ContextStore):
         spans: Sequence[ChunkSpan],
         title: str = "",
         titles: Sequence[str] = (),
-    ) -> int:
+    ) -> tuple[int, int]:
+        """Inside a write: a new content and its chunks; returns its id and how many chunks were queued."""
         pages = json.dumps(list(page_starts)) if page_starts else None
         titled = json.dumps(list(titles), ensure_ascii=False) if titles else None
         content_id = int(
@@ -290,9 +296,19 @@ class Store(SpaceStore, ContextStore):
             )
         )
         self.conn.executemany(
-            "INSERT INTO chunks(content_id, seq, start, end, page, n_tokens, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            """INSERT INTO chunks(content_id, seq, start, end, page, n_tokens, text, text_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                (content_id, seq, s.start, s.end, s.page, s.n_tokens, text[s.start : s.end])
+                (
+                    content_id,
+                    seq,
+                    s.start,
+                    s.end,
+                    s.page,
+                    s.n_tokens,
+                    text[s.start : s.end],
+                    text_key(text[s.start : s.end]),
+                )
                 for seq, s in enumerate(spans)
             ],
         )
@@ -301,9 +317,10 @@ class Store(SpaceStore, ContextStore):
                SELECT id, text FROM chunk_text WHERE id IN (SELECT id FROM chunks WHERE content_id = ?)""",
             (content_id,),
         )
-        for space in self.spaces(library_id, ("building", "active")):
-            self._enqueue_content(space.id, content_id)
-        return content_id
+        queued = sum(
+            self._enqueue_content(space, content_id) for space in self.spaces(library_id, ("building", "active"))
+        )
+        return content_id, queued
 
     def _drop_content_if_orphan(self, content_id: int) -> None:
         """Delete content no file points at any more, with its keyword rows and vectors."""

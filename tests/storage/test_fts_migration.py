@@ -9,6 +9,7 @@ import sqlite_vec
 
 from desktop_search.storage import Store
 from desktop_search.storage.migrations import MIGRATIONS, migrate
+from tests.storage.helpers import database_at
 
 STEMMED = 3  # the migration that added the porter tokenizer
 
@@ -44,13 +45,7 @@ UNSPACED = 8  # the migration that cut Chinese, Japanese and Thai text into char
 
 
 def test_an_upgraded_index_finds_chinese_and_japanese_words_it_could_not_before(tmp_path: Path) -> None:
-    conn = apsw.Connection(str(tmp_path / "index.sqlite3"))
-    conn.enable_load_extension(True)
-    conn.load_extension(sqlite_vec.loadable_path())
-    for step in MIGRATIONS[: UNSPACED - 1]:
-        step(conn) if callable(step) else conn.execute(step)
-    conn.execute(f"PRAGMA user_version = {UNSPACED - 1}")
-    conn.execute("INSERT INTO libraries(id, name, model_id, created_at) VALUES (1, 'lib', 'fake', 0)")
+    conn = database_at(tmp_path / "index.sqlite3", UNSPACED - 1)
     conn.execute("INSERT INTO contents(id, library_id, hash, text, chunker) VALUES (1, 1, 'h', '', 'c')")
     for chunk_id, text in ((7, "东京到京都的新干线很快。"), (8, "東京から京都まで新幹線で行きました。")):
         conn.execute(
