@@ -296,26 +296,32 @@ class Indexer:
             self.times.write += time.perf_counter() - t0
 
     def _embed_batch(self, embedder: Embedder, space: SpaceRecord) -> int:
-        """Embed and store one token-budgeted batch of the shortest queued chunks. A chunk whose exact text has
-        a vector in the space already takes a copy; chunks of one text in the batch are embedded once."""
+        """Embed and store one token-budgeted batch of the shortest queued chunks. Chunks of one text are embedded
+        once, and a text with a vector in the space already (a queue from before) is copied, not embedded."""
         candidates = self.store.pending_batch(space.id, 512)
-        t0 = time.perf_counter()
-        reused = self.store.reuse_vectors(space, [c.chunk_id for c in candidates])
         first: dict[str, PendingChunk] = {}
         for c in candidates:
-            if c.chunk_id not in reused:
-                first.setdefault(c.text, c)
+            first.setdefault(c.text, c)
         distinct = list(first.values())
-        batch = [distinct[i] for i in embedder.batches([c.n_tokens for c in distinct])[0]] if distinct else []
-        t1 = time.perf_counter()
-        vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch]) if batch else None
-        t2 = time.perf_counter()
-        stored = len(reused)
-        if vectors is not None:
+        batch = [distinct[i] for i in embedder.batches([c.n_tokens for c in distinct])[0]]
+        texts = {c.text for c in batch}
+        members = [c for c in candidates if c.text in texts]  # the batch, and its texts' other queued chunks
+        t0 = time.perf_counter()
+        reused = self.store.reuse_vectors(space, [(c.chunk_id, c.text) for c in members])
+        if reused:
+            texts -= {c.text for c in members if c.chunk_id in reused}
+            batch = [c for c in batch if c.text in texts]
+            members = [c for c in members if c.text in texts]
+        stored, embed_s = len(reused), 0.0
+        if batch:
+            t1 = time.perf_counter()
+            vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch])
+            embed_s = time.perf_counter() - t1
             row = {c.text: i for i, c in enumerate(batch)}
-            same = [c for c in candidates if c.text in row]  # the batch, and its texts' other chunks
-            stored += self.store.write_vectors(space, [c.chunk_id for c in same], vectors[[row[c.text] for c in same]])
-        self.times.embed += t2 - t1
-        self.times.write += (t1 - t0) + time.perf_counter() - t2
+            stored += self.store.write_vectors(
+                space, [c.chunk_id for c in members], vectors[[row[c.text] for c in members]]
+            )
+        self.times.embed += embed_s
+        self.times.write += time.perf_counter() - t0 - embed_s
         self.times.tokens_embedded += sum(c.n_tokens + embedder.overhead_tokens for c in batch)
         return stored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -12,6 +13,7 @@ import apsw
 from desktop_search.records import PendingChunk, SpaceRecord, SpaceState
 from desktop_search.storage.db import one, rows, value
 from desktop_search.storage.scope import id_list
+from desktop_search.storage.text_key import text_key
 
 if TYPE_CHECKING:  # numpy loads with the first vector read or written: keyword search never needs it
     import numpy as np
@@ -92,46 +94,50 @@ class SpaceStore:
         self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ?", (space.id,))
         self.conn.execute("UPDATE spaces SET state = 'retired' WHERE id = ?", (space.id,))
 
-    def _enqueue_content(self, space: SpaceRecord, content_id: int) -> int:
-        """Inside a write: a new content's chunks whose text has a vector in the space already (another file, the
-        version of this file it replaces) take a copy of it; the rest are queued. Returns how many were queued."""
-        self._reuse_vectors(
-            space, [int(r[0]) for r in self.conn.execute("SELECT id FROM chunks WHERE content_id = ?", (content_id,))]
-        )
+    def _enqueue_content(self, space: SpaceRecord, content_id: int, chunks: Sequence[tuple[int, str]]) -> int:
+        """Inside a write: a new content's chunks, as (id, text), whose exact text has a vector in the space already
+        (another file, or the version of this file that it replaces) take a copy; the rest are queued. Returns how
+        many were queued."""
+        reused = self._reuse_vectors(space, chunks)
         self.conn.execute(
-            f"""INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens)
-               SELECT ?, id, n_tokens FROM chunks c WHERE content_id = ?
-               AND NOT EXISTS (SELECT 1 FROM {space.table}_rowids r WHERE r.rowid = c.id)""",
-            (space.id, content_id),
+            """INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens) SELECT ?, id, n_tokens FROM chunks
+               WHERE content_id = ? AND id NOT IN (SELECT value FROM json_each(?))""",
+            (space.id, content_id, id_list(sorted(reused))),
         )
         return int(self.conn.changes())
 
-    def reuse_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> set[int]:
-        """Queued chunks whose exact text has a vector in the space take a copy of it instead of being embedded;
-        returns the chunks given one (none: nothing is written)."""
-        if not self._vector_sources(space, chunk_ids):
+    def reuse_vectors(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> set[int]:
+        """Queued chunks, as (id, text), whose exact text has a vector in the space take a copy of it instead of
+        being embedded; returns the chunks given one (none: nothing is written)."""
+        if not self._vector_sources(space, chunks):
             return set()
         with self.write():
-            return self._reuse_vectors(space, chunk_ids)
+            return self._reuse_vectors(space, chunks)
 
-    def _vector_sources(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> list[tuple[int, int]]:
-        """(chunk, another chunk of the same text with a vector in the space) for those of these chunks that
-        have no vector and such a twin; the text itself is compared too, not only its key."""
+    def _vector_sources(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:
+        """(chunk, another chunk of the same exact text with a vector in the space) for those of these chunks, given
+        as (id, text) and without a vector, that have such a twin. The keys are looked up in their index alone; only
+        a twin's text is read, to compare."""
+        keyed = json.dumps([[chunk_id, text_key(text)] for chunk_id, text in chunks])
+        found = rows(
+            self.conn,
+            f"""SELECT json_extract(j.value, '$[0]'), (
+                  SELECT d.id FROM chunks d JOIN {space.table}_rowids v ON v.rowid = d.id
+                  WHERE d.text_key = json_extract(j.value, '$[1]') LIMIT 1) AS source
+                FROM json_each(?) j WHERE source IS NOT NULL""",
+            (keyed,),
+        )
+        texts = dict(chunks)
         return [
-            (int(r[0]), int(r[1]))
-            for r in self.conn.execute(
-                f"""SELECT n.id, (SELECT d.id FROM chunks d JOIN {space.table}_rowids v ON v.rowid = d.id
-                                  WHERE d.text_key = n.text_key AND d.text = n.text LIMIT 1) AS source
-                    FROM chunks n WHERE n.id IN (SELECT value FROM json_each(?)) AND source IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM {space.table}_rowids v WHERE v.rowid = n.id)""",
-                (id_list(chunk_ids),),
-            )
+            (int(chunk_id), int(source))
+            for chunk_id, source in found
+            if value(self.conn, "SELECT text FROM chunks WHERE id = ?", (source,)) == texts[int(chunk_id)]
         ]
 
-    def _reuse_vectors(self, space: SpaceRecord, chunk_ids: Sequence[int]) -> set[int]:
+    def _reuse_vectors(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> set[int]:
         """Inside a write: `reuse_vectors`."""
         reused: set[int] = set()
-        for chunk_id, source in self._vector_sources(space, chunk_ids):
+        for chunk_id, source in self._vector_sources(space, chunks):
             code = value(self.conn, f"SELECT embedding FROM {space.table} WHERE chunk_id = ?", (source,))
             residual = one(
                 self.conn, "SELECT code FROM vector_residuals WHERE chunk_id = ? AND space_id = ?", (source, space.id)

@@ -317,8 +317,14 @@ class Store(SpaceStore, ContextStore):
                SELECT id, text FROM chunk_text WHERE id IN (SELECT id FROM chunks WHERE content_id = ?)""",
             (content_id,),
         )
+        ids = [
+            int(r[0])
+            for r in self.conn.execute("SELECT id FROM chunks WHERE content_id = ? ORDER BY seq", (content_id,))
+        ]
+        chunks = [(chunk_id, text[s.start : s.end]) for chunk_id, s in zip(ids, spans, strict=True)]
         queued = sum(
-            self._enqueue_content(space, content_id) for space in self.spaces(library_id, ("building", "active"))
+            self._enqueue_content(space, content_id, chunks)
+            for space in self.spaces(library_id, ("building", "active"))
         )
         return content_id, queued
 
