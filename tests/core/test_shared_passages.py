@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from desktop_search.core.search import SearchOptions
 from desktop_search.embed.fake import HashEmbedder
@@ -150,5 +154,41 @@ def test_a_queue_holding_twins_of_embedded_passages_copies_their_vectors(
     indexer = services.indexer()
     list(indexer.run(services.libraries.select(None)[0]))
     assert fake_embedder.texts_embedded - embedded == 1  # the line of its own
+    _consistent(services)
+    _stored_codes_equal_fresh_embeddings(services, fake_embedder)
+
+
+def test_an_interrupted_run_leaves_vectors_and_queue_agreeing_and_resumes_without_embedding_twice(
+    services: Services, tmp_path: Path, fake_embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"package-{i}.txt").write_text(_paragraphs(f"package{i}", 6) + "\n\n" + LICENCE, encoding="utf-8")
+    services.libraries.add_folders([str(folder)])
+    library = services.libraries.select(None)[0]
+    store = services.store
+    fake_embedder.token_budget = 300  # a few chunks per forward pass
+    cancel = threading.Event()
+    forward = fake_embedder._embed_batch
+
+    def stop_after_this_batch(texts: list[str]) -> np.ndarray:
+        cancel.set()  # as a stop asked for while the model works: this batch is written, then the run ends
+        return forward(texts)
+
+    monkeypatch.setattr(fake_embedder, "_embed_batch", stop_after_this_batch)
+    list(services.indexer().run(library, cancel=cancel))
+    monkeypatch.undo()
+    space = store.active_space(library.id)
+    assert space is not None
+    assert store.pending_count(space.id) > 0, "the run was not interrupted half-way"
+    assert store.vector_count(space) > 0
+    status = services.libraries.status()[0]
+    assert store.vector_count(space) + status.pending == status.chunks
+
+    index_all(services)
+    texts = [str(r[0]) for r in store.conn.execute("SELECT text FROM chunks")]
+    assert len(set(texts)) < len(texts)
+    assert fake_embedder.texts_embedded == len(set(texts))
     _consistent(services)
     _stored_codes_equal_fresh_embeddings(services, fake_embedder)
