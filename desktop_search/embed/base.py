@@ -13,6 +13,12 @@ import numpy as np
 from desktop_search.embed.catalog import ModelSpec, RelevanceFloor
 
 
+def padded_length(tokens: int, multiple: int) -> int:
+    """`tokens` rounded up to a multiple of `multiple`: how wide the model tokenizer pads a batch whose longest
+    text has `tokens` tokens, and so what the batcher counts for each of its rows (the one place of the rule)."""
+    return -(-tokens // multiple) * multiple
+
+
 class TextTokenizer(Protocol):
     """The model's tokenizer as the chunker needs it."""
 
@@ -35,6 +41,7 @@ class Embedder(ABC):
     query_prefix: str = ""
     document_prefix: str = ""
     token_budget: int = 8192  # padded tokens per forward pass
+    pad_multiple: int = 1  # the model tokenizer pads each batch to a multiple of this many tokens (HFTokenizer's)
     query_cache_size: int = 256
     relevance: RelevanceFloor | None = None  # the model's calibrated relevance floor, from its catalog entry
     backend: str = ""  # the registered backend that made this embedder (embed/registry.py)
@@ -64,13 +71,14 @@ class Embedder(ABC):
         """Embed texts that already carry their prefix; one forward pass. Returns (n, dim) normalised."""
 
     def batches(self, lengths: Sequence[int]) -> list[list[int]]:
-        """Group indices into batches of similar length whose padded size stays within the token budget."""
+        """Group indices into batches of similar length whose rows × padded row length stays within the token
+        budget (a text whose row alone is longer than the budget makes a batch of its own)."""
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         batches: list[list[int]] = []
         current: list[int] = []
         for i in order:
-            longest = min(lengths[i] + self.overhead_tokens, self.max_pass_tokens)
-            if current and longest * (len(current) + 1) > self.token_budget:
+            row = self.row_tokens(lengths[i])  # sorted, so the longest of the batch so far
+            if current and row * (len(current) + 1) > self.token_budget:
                 batches.append(current)
                 current = []
             current.append(i)
@@ -78,16 +86,28 @@ class Embedder(ABC):
             batches.append(current)
         return batches
 
+    def row_tokens(self, length: int) -> int:
+        """Positions one row of a forward pass takes when the batch's longest text has `length` tokens of its own:
+        special tokens and document prefix added, cut at the model's limit, padded as the tokenizer pads, and any
+        per-row prefix before it."""
+        text = min(length + self.text_overhead_tokens, self.max_tokens)
+        return padded_length(text, self.pad_multiple) + self.pass_prefix_tokens
+
     @property
-    def max_pass_tokens(self) -> int:
-        """The longest sequence one text can make in a forward pass (a CDE adds its context prefix)."""
-        return self.max_tokens
+    def pass_prefix_tokens(self) -> int:
+        """Positions every row of a forward pass carries before its text (a CDE's context and soft prompt)."""
+        return 0
 
     @cached_property
-    def overhead_tokens(self) -> int:
-        """Tokens each document costs beyond its own: special tokens and prefix."""
+    def text_overhead_tokens(self) -> int:
+        """Tokens each document's text costs beyond its own: special tokens and the document prefix."""
         prefix = self.tokenizer.count([self.document_prefix])[0] if self.document_prefix else 0
         return 2 + prefix
+
+    @property
+    def overhead_tokens(self) -> int:
+        """Tokens each document costs in a forward pass beyond its own, padding aside."""
+        return self.text_overhead_tokens + self.pass_prefix_tokens
 
     def embed_documents(self, texts: Sequence[str], lengths: Sequence[int] | None = None) -> np.ndarray:
         """Embed documents in length-sorted, token-budgeted batches; rows keep the input order."""

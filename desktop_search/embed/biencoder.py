@@ -46,6 +46,7 @@ class BiEncoder(Embedder):
         self.token_budget = plan.token_budget
         self.plan = plan
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)
+        self.pad_multiple = self._tokenizer.pad_multiple  # so batches() counts rows as the tokenizer pads them
         torch.set_num_threads(plan.threads)
         self._model = load_encoder(folder).to(device=plan.device, dtype=plan.dtype).eval()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +40,7 @@ class CDEEmbedder(ContextualEmbedder):
         self.plan = plan
         tokenizer_file = folder / "tokenizer.json"
         self._tokenizer = HFTokenizer(tokenizer_file, spec.max_tokens)
+        self.pad_multiple = self._tokenizer.pad_multiple
         torch.set_num_threads(plan.threads)
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         colon = colon_id(tokenizer_file)
@@ -102,8 +102,8 @@ class BoundCDE(Embedder):
         for name in ("model_id", "revision", "dim", "max_tokens", "chunk_tokens", "chunk_overlap", "relevance"):
             setattr(self, name, getattr(parent, name))
         self.query_prefix, self.document_prefix = parent.query_prefix, parent.document_prefix
-        self.backend = parent.backend
-        # overhead_tokens counts the prefix, so the budget holds fewer texts per batch than a bi-encoder's.
+        self.backend, self.pad_multiple = parent.backend, parent.pad_multiple
+        # row_tokens counts the context prefix, so the budget holds fewer texts per batch than a bi-encoder's.
         self.token_budget = parent.token_budget
         plan = parent.plan
         self._context = torch.tensor(np.asarray(vectors, dtype=np.float32)).to(plan.device, plan.dtype)
@@ -112,14 +112,9 @@ class BoundCDE(Embedder):
     def tokenizer(self) -> TextTokenizer:
         return self.parent.tokenizer
 
-    @cached_property
-    def overhead_tokens(self) -> int:
-        prefix = self.tokenizer.count([self.document_prefix])[0] if self.document_prefix else 0
-        return 2 + prefix + self.parent.prefix_tokens
-
     @property
-    def max_pass_tokens(self) -> int:
-        return self.max_tokens + self.parent.prefix_tokens
+    def pass_prefix_tokens(self) -> int:
+        return self.parent.prefix_tokens
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         ids, mask = self.parent._inputs(texts)

@@ -66,6 +66,7 @@ class OpenVINOBiEncoder(Embedder):
         self.token_budget = TOKEN_BUDGET
         self.precision = "int8" if int8 else "f32"
         self._tokenizer = HFTokenizer(folder / "tokenizer.json", spec.max_tokens)
+        self.pad_multiple = self._tokenizer.pad_multiple  # so batches() counts rows as the tokenizer pads them
         self._ov = import_openvino()
         core = self._ov.Core()
         config: dict[str, Any] = {

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop_search.embed.catalog import ModelSpec
 from desktop_search.embed.cde import CDEEmbedder, colon_id
+from desktop_search.embed.tokenizer import HFTokenizer
 from tests.conftest import DOCUMENTS
 from tests.embed.precision import cpu_plan
 from tests.embed.tiny_cde import make_tiny_cde
@@ -80,3 +83,19 @@ def test_the_bare_model_refuses_to_embed_without_a_context(cde: CDEEmbedder) -> 
 def test_colon_id_of_a_tokenizer_file(cde: CDEEmbedder, tmp_path: Path) -> None:
     folder = make_tiny_cde(tmp_path / "m", ["a b c"], corpus_size=2)
     assert colon_id(folder / "tokenizer.json") == 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(words=st.lists(st.integers(0, 80), min_size=1, max_size=40), budget=st.sampled_from([100, 300, 1000]))
+def test_stage_two_batches_count_the_context_prefix_and_the_padding(
+    cde: CDEEmbedder, words: list[int], budget: int
+) -> None:
+    bound = cde.with_context(cde.embed_context(TEXTS[:4]), "ctx-budget")
+    bound.token_budget = budget
+    texts = [" ".join(["tomato"] * n) for n in words]
+    tokenizer = cde.tokenizer
+    assert isinstance(tokenizer, HFTokenizer)
+    for batch in bound.batches(tokenizer.count(texts)):
+        encodings = tokenizer.encode_for_model([bound.document_prefix + texts[i] for i in batch])
+        row = len(encodings[0].ids) + cde.context_size + 8  # the context vectors and the soft prompt before the text
+        assert len(batch) == 1 or len(batch) * row <= budget, (len(batch), row)
