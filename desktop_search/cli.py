@@ -280,6 +280,7 @@ def _status_json(s: LibraryStatus) -> dict[str, object]:
         "pending": s.pending,
         "failed": s.failed,
         "skipped": s.skipped,
+        "skipped_reasons": [{"reason": reason, "files": n} for reason, n in s.skipped_reasons],
         "failed_files": [{"path": f.path, "reason": f.error} for f in s.failed_files],
         "partial_files": [{"path": f.path, "note": f.error} for f in s.partial_files],
         "ocr_files": [{"path": path, "pages": pages} for path, pages in s.ocr_files],
@@ -318,6 +319,8 @@ def cmd_status(services: Services, args: argparse.Namespace) -> int:
             print(f"  failed: {f.path}: {f.error}")
         for f in s.partial_files:
             print(f"  partly indexed: {f.path}: {f.error}")
+        for reason, n in s.skipped_reasons:
+            print(f"  skipped: {n} file{'s' if n > 1 else ''}: {reason}")
         for path, pages in s.ocr_files:
             print(f"  read by OCR: {path} ({pages} page{'s' if pages > 1 else ''})")
     return 0

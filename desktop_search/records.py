@@ -198,6 +198,7 @@ class LibraryStatus:
     partial_files: tuple[FailedFile, ...] = ()
     follow_links: bool = False  # symlinked files and folders are followed wherever they point
     ocr_files: tuple[tuple[str, int], ...] = ()  # (path, pages read by OCR) of files whose text came from OCR
+    skipped_reasons: tuple[tuple[str, int], ...] = ()  # (why, how many files) of skipped files, most first
 
 
 @dataclass(frozen=True)

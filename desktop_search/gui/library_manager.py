@@ -34,6 +34,8 @@ from desktop_search.gui.model_picker import ModelPicker
 from desktop_search.records import LibraryRecord, LibraryStatus
 from desktop_search.settings import OCR_COST
 
+SKIPPED_REASONS_SHOWN = 4  # the most common; status in the CLI lists every reason
+
 
 def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
@@ -43,9 +45,12 @@ def status_text(status: LibraryStatus) -> str:
     """The counts of a library, and its context where the index reports one."""
     lines = [
         f"{status.files:,} files indexed, {status.failed:,} failed, {status.skipped:,} skipped",
+        *(f"  skipped: {n:,} {reason}" for reason, n in status.skipped_reasons[:SKIPPED_REASONS_SHOWN]),
         f"{status.chunks:,} passages, {status.embedded:,} embedded, {status.pending:,} waiting",
         f"Last indexed: {_when(status.last_indexed_at)}",
     ]
+    if len(status.skipped_reasons) > SKIPPED_REASONS_SHOWN:
+        lines.insert(1 + SKIPPED_REASONS_SHOWN, "  and for other reasons: `desktop-search status` lists them all")
     spec = CATALOG.get(status.model_id)
     if spec is not None and spec.contextual:
         lines.append(context_text(status))

@@ -463,6 +463,14 @@ class Store(SpaceStore, ContextStore):
             )
         ]
         failed = [f for f in noted if f.status == "failed"]
+        skipped_reasons = tuple(
+            (str(r[0] or "not a document"), int(r[1]))
+            for r in self.conn.execute(
+                """SELECT error, count(*) FROM files WHERE library_id = ? AND status = 'skipped'
+                   GROUP BY error ORDER BY count(*) DESC, error""",
+                (library.id,),
+            )
+        )
         active = self.active_space(library.id)
         pending = self.pending_count(active.id) if active else chunks
         return LibraryStatus(
@@ -479,6 +487,7 @@ class Store(SpaceStore, ContextStore):
             last_indexed_at=library.last_indexed_at,
             partial_files=tuple(f for f in noted if f.status == "indexed"),
             follow_links=library.follow_links,
+            skipped_reasons=skipped_reasons,
             ocr_files=tuple(
                 (str(r[0]), int(r[1]))
                 for r in self.conn.execute(

@@ -7,6 +7,7 @@ from pathlib import Path
 from desktop_search.services import Services
 from tests.conftest import index_all
 from tests.core.test_cde_pipeline import cde_services, tiny_folder  # noqa: F401 - the tiny CDE model's fixtures
+from tests.test_cli_status import SKIPPED_REASONS, add_files_to_skip
 
 
 def test_the_manager_shows_a_contextual_models_context_and_rebuilding(
@@ -46,3 +47,21 @@ def test_library_changes_from_the_gui_go_through_the_library_service(qtbot, make
     assert services.libraries.get("default").exclusions == ("*.tmp", "drafts/")
     session.commands.set_model("default", "all-minilm-l6-v2")
     qtbot.waitUntil(lambda: "already uses all-minilm-l6-v2" in window.status_line.text(), timeout=30000)
+
+
+def test_the_manager_says_why_files_were_skipped(qtbot, make_gui, services, docs) -> None:  # type: ignore[no-untyped-def]
+    add_files_to_skip(docs)
+    services.libraries.add_folders([str(docs)])
+    index_all(services)
+    session, window = make_gui(services)
+    qtbot.waitUntil(lambda: bool(window.statuses), timeout=30000)
+    manager = session.open_library_manager(window)
+    qtbot.waitUntil(lambda: "3 skipped" in manager.status.text(), timeout=30000)
+    assert manager.status.isVisible()
+    shown = manager.status.text().splitlines()
+    for reason, n in SKIPPED_REASONS:
+        assert f"  skipped: {n} {reason}" in shown
+    # The whole text is painted: the label is as tall as its lines and as wide as its longest one.
+    metrics = manager.status.fontMetrics()
+    assert manager.status.height() >= len(shown) * metrics.lineSpacing()
+    assert manager.status.width() >= max(metrics.horizontalAdvance(line) for line in shown)
