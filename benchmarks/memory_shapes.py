@@ -83,11 +83,11 @@ def budget_run(args: argparse.Namespace) -> int:
     for batch in embedder.batches(counts):
         text = min(max(counts[i] for i in batch) + embedder.text_overhead_tokens, embedder.max_tokens)
         widest = max(widest, len(batch) * (padded_length(text, padded) + embedder.pass_prefix_tokens))
-    embedder.embed_documents(texts[:8], counts[:8])  # warm-up
+    embedder.embed_documents(texts[:8])  # warm-up
     loaded = rss_mb()
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM: the peak from here on is the embedding's
     t0, c0 = time.perf_counter(), time.process_time()
-    vectors = embedder.embed_documents(texts, counts)
+    vectors = embedder.embed_documents(texts)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     np.save(args.vectors, vectors)
     report = {

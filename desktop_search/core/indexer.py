@@ -315,7 +315,7 @@ class Indexer:
         stored, embed_s = len(reused), 0.0
         if batch:
             t1 = time.perf_counter()
-            vectors = embedder.embed_documents([c.text for c in batch], [c.n_tokens for c in batch])
+            vectors = embedder.embed_documents([c.text for c in batch])
             embed_s = time.perf_counter() - t1
             row = {c.text: i for i, c in enumerate(batch)}
             stored += self.store.write_vectors(

@@ -1,7 +1,11 @@
 """Token-budgeted batches: every forward pass's rows × padded row length stays within the budget, counted the way
-the real tokenizer pads (to a multiple of 16) plus any per-row prefix, and vectors come back in input order."""
+the real tokenizer pads (to a multiple of 16) plus any per-row prefix, and vectors come back in input order. A text
+longer than the model takes in one pass goes in windows that fit, through the same batches."""
 
 from __future__ import annotations
+
+import re
+from functools import cache
 
 import numpy as np
 import pytest
@@ -19,6 +23,7 @@ TEXTS = st.lists(st.lists(st.sampled_from(WORDS), max_size=300).map(" ".join), m
 BUDGETS = st.sampled_from([256, 700, 2048, 8192])
 
 
+@cache  # loading tokenizer.json takes a tenth of a second: once per limit, not once per example
 def _minilm_tokenizer(max_tokens: int) -> HFTokenizer:
     folder = bundled_model_dir(CATALOG[DEFAULT_MODEL])
     assert folder is not None
@@ -36,6 +41,7 @@ class RecordingEmbedder(HashEmbedder):
         self.pad_multiple = self._tokenizer.pad_multiple
         self._prefix_tokens = prefix_tokens
         self.passes: list[tuple[int, int]] = []
+        self.rows: list[str] = []
 
     @property
     def pass_prefix_tokens(self) -> int:
@@ -46,7 +52,15 @@ class RecordingEmbedder(HashEmbedder):
         widths = {len(e.ids) for e in self._tokenizer.encode_for_model(texts)}
         assert len(widths) == 1
         self.passes.append((len(texts), widths.pop() + self._prefix_tokens))
+        self.rows.extend(texts)
         return super()._embed_batch(texts)
+
+    def windowed(self, text: str) -> np.ndarray:
+        """The vector `embed_documents` should give a long text: its windows' vectors, mean weighted by tokens."""
+        windows = self.windows(text)
+        weights = np.asarray(self.tokenizer.count(windows), dtype=np.float32)[:, None]
+        mean = (np.stack([self._vector(self.document_prefix + w) for w in windows]) * weights).sum(0)
+        return mean / np.linalg.norm(mean)
 
 
 @given(
@@ -63,9 +77,46 @@ def test_every_pass_stays_within_the_token_budget_as_the_tokenizer_pads_it(
     vectors = embedder.embed_documents(texts)
     for rows, width in embedder.passes:
         assert rows == 1 or rows * width <= budget, (rows, width)
-    assert sum(rows for rows, _ in embedder.passes) == len(texts)
-    expected = np.stack([embedder._vector(document_prefix + t) for t in texts])
-    np.testing.assert_array_equal(vectors, expected)  # in input order
+    fits = [n <= embedder.window_tokens for n in embedder.tokenizer.count(texts)]
+    windows = sum(len(embedder.windows(t)) for t, fit in zip(texts, fits, strict=True) if not fit)
+    assert sum(rows for rows, _ in embedder.passes) == sum(fits) + windows
+    tokenizer = embedder._tokenizer
+    assert isinstance(tokenizer, HFTokenizer)
+    assert max(tokenizer.count(embedder.rows), default=0) + 2 <= max_tokens  # no row is cut off by the model
+    pairs = zip(texts, fits, strict=True)
+    expected = np.stack([embedder._vector(document_prefix + t) if fit else embedder.windowed(t) for t, fit in pairs])
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)  # in input order
+
+
+@given(text=st.lists(st.sampled_from(WORDS), max_size=900).map(" ".join), max_tokens=st.sampled_from([16, 128, 250]))
+def test_windows_fit_one_pass_and_hold_every_token_once(text: str, max_tokens: int) -> None:
+    """The real MiniLM tokenizer: the fewest windows, each within the model's limit with the prefix, of about equal
+    length, and together the whole text in order (whitespace aside)."""
+    embedder = RecordingEmbedder(max_tokens, 8192, "search_document: ", 0)
+    windows = embedder.windows(text)
+    counts = embedder.tokenizer.count(windows)
+    total = embedder.tokenizer.count([text])[0]
+    assert max(counts, default=0) <= embedder.window_tokens
+    assert len(windows) == max(1, -(-total // embedder.window_tokens)) or min(counts) > embedder.window_tokens // 2
+    assert re.sub(r"\s", "", "".join(windows)) == re.sub(r"\s", "", text)
+
+
+def test_a_long_text_is_embedded_in_windows_in_input_order_and_short_ones_as_before() -> None:
+    """Three texts of 600 tokens between short ones, budget 512 at 128 tokens a pass: each long one is five windows
+    of at most 126 tokens, all in passes of at most 512 padded positions; the short texts' vectors are bit for bit
+    those they get alone, and every row is where its text was."""
+    long_texts = [" ".join([word] * 600) for word in ("protein", "cell", "1998")]
+    short = ["the cell", "mitochondrial protein of the cell", "Zürich"]
+    texts = [short[0], long_texts[0], short[1], long_texts[1], long_texts[2], short[2]]
+    embedder = RecordingEmbedder(128, 512, "", 0)
+    vectors = embedder.embed_documents(texts)
+    assert [embedder.tokenizer.count(embedder.windows(t)) for t in long_texts] == [[120] * 5] * 3
+    assert all(rows * width <= 512 for rows, width in embedder.passes)
+    assert sum(rows for rows, _ in embedder.passes) == 3 + 15
+    alone = RecordingEmbedder(128, 512, "", 0).embed_documents(short)
+    np.testing.assert_array_equal(vectors[[0, 2, 5]], alone)
+    for row, text in ((1, long_texts[0]), (3, long_texts[1]), (4, long_texts[2])):
+        np.testing.assert_allclose(vectors[row], embedder._vector(text.split()[0]), atol=1e-6)
 
 
 def test_short_texts_fill_the_budget_with_their_padded_length() -> None:
@@ -107,3 +158,15 @@ def test_the_real_backends_count_padded_rows(fixture: str, request: pytest.Fixtu
         np.testing.assert_allclose(embedder.embed_documents(texts), whole, atol=1e-5)
     finally:
         embedder.token_budget = saved
+
+
+def test_texts_that_fit_get_the_vectors_they_always_had(minilm: Embedder) -> None:
+    """The real model: texts within its limit are embedded in the batches and with the bits of one pass per text
+    as before windows (here recomputed that way), a long text beside them changing none of them."""
+    texts = [" ".join(WORDS[: 1 + i % len(WORDS)] * (1 + i % 9)) for i in range(40)]
+    before = np.zeros((len(texts), minilm.dim), dtype=np.float32)
+    for batch in minilm.batches(minilm.tokenizer.count(texts)):
+        before[batch] = minilm._embed_batch([minilm.document_prefix + texts[i] for i in batch])
+    np.testing.assert_array_equal(minilm.embed_documents(texts), before)
+    mixed = minilm.embed_documents([*texts, " ".join(WORDS * 40)])
+    np.testing.assert_array_equal(mixed[:-1], before)

@@ -99,3 +99,21 @@ def test_stage_two_batches_count_the_context_prefix_and_the_padding(
         encodings = tokenizer.encode_for_model([bound.document_prefix + texts[i] for i in batch])
         row = len(encodings[0].ids) + cde.context_size + 8  # the context vectors and the soft prompt before the text
         assert len(batch) == 1 or len(batch) * row <= budget, (len(batch), row)
+
+
+def test_a_text_longer_than_the_model_takes_is_embedded_whole_under_the_context(cde: CDEEmbedder) -> None:
+    """64 tokens a pass (the context and soft prompt before each): a 200-token text goes in windows, each with the
+    document prefix under the context; its vector is their mean, and its tail, past one pass, changes it."""
+    bound = cde.with_context(cde.embed_context(TEXTS[:4]), "ctx-1")
+    head = " ".join(TEXTS) * 2
+    cut = bound.tokenizer.offsets(head)[bound.window_tokens + 10][0]  # well past what one pass takes
+    text, other = head[:cut] + " tomato garden watering", head[:cut] + " invoice tax receipt"
+    windows = bound.windows(text)
+    assert len(windows) >= 2
+    assert max(bound.tokenizer.count(windows)) <= bound.window_tokens
+    vectors = bound.embed_documents([TEXTS[0], text, other])
+    weights = np.asarray(bound.tokenizer.count(windows), dtype=np.float32)[:, None]
+    mean = (bound.embed_documents(windows) * weights).sum(0)
+    np.testing.assert_allclose(vectors[1], mean / np.linalg.norm(mean), atol=1e-5)
+    assert np.abs(vectors[1] - vectors[2]).max() > 1e-3  # before windows both were their first 64 tokens: equal
+    np.testing.assert_allclose(vectors[0], bound.embed_documents([TEXTS[0]])[0], atol=1e-6)
