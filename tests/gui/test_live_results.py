@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,24 @@ def shown_paths(window) -> list[str]:  # type: ignore[no-untyped-def]
     return [window.model.hit(row).path for row in range(window.model.rowCount())] if window.results.isVisible() else []
 
 
+class HeldIndexing(SlowEmbedder):
+    """The slow fake model, embedding passages only once the test lets it (queries at once): indexing stays under way
+    for as long as the test needs, however loaded the machine (with a delay alone, a loaded one could finish first)."""
+
+    def __init__(self) -> None:
+        super().__init__(0.05)
+        self.go = threading.Event()
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.go.wait(60)
+        return super().embed_documents(texts)
+
+
 def test_a_query_typed_while_indexing_shows_files_added_later_without_retyping(  # type: ignore[no-untyped-def]
     qtbot, make_gui, settings, tmp_path
 ) -> None:
-    services = build_services(settings, embedder=SlowEmbedder(0.05))
+    embedder = HeldIndexing()
+    services = build_services(settings, embedder=embedder)
     folder = write_folder(tmp_path / "notes", 60)
     session, window = make_gui(services, index_at_start=True)
     window.add_folders([str(folder)])
@@ -40,6 +55,7 @@ def test_a_query_typed_while_indexing_shows_files_added_later_without_retyping( 
     qtbot.waitUntil(lambda: "Nothing found yet" in visible_text(window), timeout=30000)
     assert "Indexing is under way" in visible_text(window)
     assert "try exact words" not in visible_text(window)
+    embedder.go.set()
     (folder / "trips").mkdir()
     (folder / "trips" / "kayak.md").write_text("# Kayak trip\n\nPaddling the fjord at dawn with seals.\n")
 
