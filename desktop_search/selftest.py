@@ -140,11 +140,25 @@ def _cde_backend() -> str:
     return ", ".join(cde_towers())
 
 
+def _light_start() -> str:
+    """A command-line start loads no Qt: a search from a terminal must not pay for the window's libraries. A frozen
+    build whose packager imports Qt at start (PyInstaller's PySide6 run-time hook) fails here."""
+    if "PySide6.QtCore" in sys.modules:
+        raise AssertionError("Qt (PySide6.QtCore) was loaded before any window: every command pays ~0.2 CPU-s for it")
+    return f"no Qt loaded ({len(sys.modules)} modules)"
+
+
 def run_self_test(
-    device: str = "auto", queries: tuple[Query, ...] = QUERIES, echo: Callable[[Check], None] | None = None
+    device: str = "auto",
+    queries: tuple[Query, ...] = QUERIES,
+    echo: Callable[[Check], None] | None = None,
+    command_line: bool = False,
 ) -> Report:
-    """Index the sample folder with the default model and run one search per format and mode."""
+    """Index the sample folder with the default model and run one search per format and mode. `command_line`: run
+    as `desktop-search --self-test`, in a process of its own, so what its start loaded is checked too."""
     report = Report(echo=echo)
+    if command_line:
+        report.run("command-line start", _light_start)
     with tempfile.TemporaryDirectory(prefix="desktop-search-selftest-") as tmp:
         folder = Path(tmp) / "sample"
         shutil.copytree(resources_dir() / "sample", folder)
@@ -164,7 +178,7 @@ def run_self_test(
 
 
 def main(device: str = "auto") -> int:
-    report = run_self_test(device, echo=lambda check: print(check.line(), flush=True))
+    report = run_self_test(device, echo=lambda check: print(check.line(), flush=True), command_line=True)
     if report.ok:
         print(f"self-test: OK ({len(report.checks)} checks)")
         return 0

@@ -29,7 +29,7 @@ def test_the_self_test_passes_and_prints_one_line_per_check() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"self-test: OK ({len(selftest.QUERIES) + 6} checks)"
+    assert lines[-1] == f"self-test: OK ({len(selftest.QUERIES) + 7} checks)"
     checks = lines[:-1]
     assert all(line.startswith("ok  ") for line in checks), checks
     pdf = "ok    PDF: 'octopus and hermit crabs in the tide pool' -> field-survey.pdf, page 2"
@@ -42,6 +42,15 @@ def test_the_self_test_passes_and_prints_one_line_per_check() -> None:
     assert any(line.startswith("ok    CPU backend: openvino") and "CPU plugin on" in line for line in checks)
     assert any(line.startswith("ok    CDE backend: CDEEmbedder, ModernBertModel, NomicBertModel") for line in checks)
     assert any(line.startswith("ok    sqlite-vec: extension v") for line in checks)
+    assert any(line.startswith("ok    command-line start: no Qt loaded") for line in checks), checks
+
+
+def test_the_self_test_fails_a_start_that_loaded_qt() -> None:
+    """What a frozen build with PyInstaller's PySide6 run-time hook does: Qt is imported before main runs."""
+    code = "import PySide6.QtCore; from desktop_search import selftest; selftest._light_start()"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "AssertionError: Qt (PySide6.QtCore) was loaded before any window" in result.stderr
 
 
 def test_a_wrong_result_fails_its_line_and_the_run() -> None:
