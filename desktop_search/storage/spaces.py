@@ -98,7 +98,7 @@ class SpaceStore:
         """Inside a write: a new content's chunks, as (id, text), whose exact text has a vector in the space already
         (another file, or the version of this file that it replaces) take a copy; the rest are queued. Returns how
         many were queued."""
-        reused = self._reuse_vectors(space, chunks)
+        reused = self._copy_vectors(space, self._vector_sources(space, chunks))
         self.conn.execute(
             """INSERT OR IGNORE INTO pending_embeds(space_id, chunk_id, n_tokens) SELECT ?, id, n_tokens FROM chunks
                WHERE content_id = ? AND id NOT IN (SELECT value FROM json_each(?))""",
@@ -109,10 +109,11 @@ class SpaceStore:
     def reuse_vectors(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> set[int]:
         """Queued chunks, as (id, text), whose exact text has a vector in the space take a copy of it instead of
         being embedded; returns the chunks given one (none: nothing is written)."""
-        if not self._vector_sources(space, chunks):
+        sources = self._vector_sources(space, chunks)  # looked up before the write: most batches have none
+        if not sources:
             return set()
         with self.write():
-            return self._reuse_vectors(space, chunks)
+            return self._copy_vectors(space, sources)
 
     def _vector_sources(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:
         """(chunk, another chunk of the same exact text with a vector in the space) for those of these chunks, given
@@ -134,16 +135,19 @@ class SpaceStore:
             if value(self.conn, "SELECT text FROM chunks WHERE id = ?", (source,)) == texts[int(chunk_id)]
         ]
 
-    def _reuse_vectors(self, space: SpaceRecord, chunks: Sequence[tuple[int, str]]) -> set[int]:
-        """Inside a write: `reuse_vectors`."""
+    def _copy_vectors(self, space: SpaceRecord, sources: Sequence[tuple[int, int]]) -> set[int]:
+        """Inside a write: each (chunk, source) pair's chunk takes a copy of the source's vector, unless the source
+        lost it meanwhile; returns the chunks given one."""
         reused: set[int] = set()
-        for chunk_id, source in self._vector_sources(space, chunks):
-            code = value(self.conn, f"SELECT embedding FROM {space.table} WHERE chunk_id = ?", (source,))
+        for chunk_id, source in sources:
+            code = one(self.conn, f"SELECT embedding FROM {space.table} WHERE chunk_id = ?", (source,))
+            if code is None:
+                continue
             residual = one(
                 self.conn, "SELECT code FROM vector_residuals WHERE chunk_id = ? AND space_id = ?", (source, space.id)
             )
             self.conn.execute("DELETE FROM pending_embeds WHERE space_id = ? AND chunk_id = ?", (space.id, chunk_id))
-            self._put_vector(space, chunk_id, bytes(code), bytes(residual[0]) if residual else None)
+            self._put_vector(space, chunk_id, bytes(code[0]), bytes(residual[0]) if residual else None)
             reused.add(chunk_id)
         return reused
 
