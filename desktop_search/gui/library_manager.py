@@ -43,14 +43,15 @@ def _when(timestamp: float | None) -> str:
 
 def status_text(status: LibraryStatus) -> str:
     """The counts of a library, and its context where the index reports one."""
+    skipped = [f"  skipped: {n:,} {reason}" for reason, n in status.skipped_reasons]
+    if len(skipped) > SKIPPED_REASONS_SHOWN:
+        skipped[SKIPPED_REASONS_SHOWN:] = ["  and for other reasons: `desktop-search status` lists them all"]
     lines = [
         f"{status.files:,} files indexed, {status.failed:,} failed, {status.skipped:,} skipped",
-        *(f"  skipped: {n:,} {reason}" for reason, n in status.skipped_reasons[:SKIPPED_REASONS_SHOWN]),
+        *skipped,
         f"{status.chunks:,} passages, {status.embedded:,} embedded, {status.pending:,} waiting",
         f"Last indexed: {_when(status.last_indexed_at)}",
     ]
-    if len(status.skipped_reasons) > SKIPPED_REASONS_SHOWN:
-        lines.insert(1 + SKIPPED_REASONS_SHOWN, "  and for other reasons: `desktop-search status` lists them all")
     spec = CATALOG.get(status.model_id)
     if spec is not None and spec.contextual:
         lines.append(context_text(status))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop_search.gui.library_manager import status_text
+from desktop_search.records import LibraryStatus
 from desktop_search.services import Services
 from tests.conftest import index_all
 from tests.core.test_cde_pipeline import cde_services, tiny_folder  # noqa: F401 - the tiny CDE model's fixtures
@@ -65,3 +67,16 @@ def test_the_manager_says_why_files_were_skipped(qtbot, make_gui, services, docs
     metrics = manager.status.fontMetrics()
     assert manager.status.height() >= len(shown) * metrics.lineSpacing()
     assert manager.status.width() >= max(metrics.horizontalAdvance(line) for line in shown)
+
+
+def test_the_manager_lists_the_four_commonest_skip_reasons_and_points_to_the_rest() -> None:
+    reasons = tuple((f"reason {n}", 10 - n) for n in range(6))
+    status = LibraryStatus("lib", "all-minilm-l6-v2", ("/docs",), 1, 1, 1, 0, 0, 45, (), None, skipped_reasons=reasons)
+    shown = [line for line in status_text(status).splitlines() if line.startswith("  ")]
+    assert shown == [
+        "  skipped: 10 reason 0",
+        "  skipped: 9 reason 1",
+        "  skipped: 8 reason 2",
+        "  skipped: 7 reason 3",
+        "  and for other reasons: `desktop-search status` lists them all",
+    ]
